@@ -1,0 +1,7 @@
+"""python -m evidencetracker: the desktop app."""
+
+import sys
+
+from evidencetracker.app import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""evidencetracker-cli: headless commands over the services, for batch work and automation."""

@@ -1,0 +1,78 @@
+"""Entry point of evidencetracker-cli: parse, open the database, run a command, map errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from evidencetracker import __version__
+from evidencetracker.cli import commands_core
+from evidencetracker.config import default_database_path, load_preferences
+from evidencetracker.db.errors import DatabaseError
+from evidencetracker.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceError,
+    StorageError,
+    ValidationError,
+)
+from evidencetracker.services.container import Services
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_DATABASE, EXIT_INVALID = 0, 1, 2, 3, 4, 5
+
+# Each command module registers its sub-commands; later features add modules here.
+COMMAND_MODULES = [commands_core]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evidencetracker-cli",
+        description="EvidenceTracker: document which anti-trafficking partnership strategies work.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help=f"database file or SQLAlchemy URL (default: {default_database_path()})",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    target = args.db or str(default_database_path())
+    prefs = load_preferences()
+    try:
+        services = Services.open(
+            target,
+            author=prefs.author_name or "evidencetracker-cli",
+            create=args.command == "init" or args.db is None,
+        )
+    except DatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    try:
+        return args.func(services, args)
+    except NotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    except (ValidationError, ConflictError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except (StorageError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        services.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

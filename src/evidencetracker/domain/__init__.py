@@ -1,0 +1,4 @@
+"""Domain vocabulary, value types, validation and the evidence rubric.
+
+Plain Python: no Qt, no SQL.
+"""

@@ -1,0 +1,1 @@
+"""Use cases over the database. The UI and the CLI go through these and nothing else."""
