@@ -40,8 +40,10 @@ def test_pure_layers_do_not_touch_the_database(layer: str):
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in (PACKAGE / layer).rglob("*.py")
-        if any(n.startswith(("sqlalchemy", "evidencetracker.db", "evidencetracker.services"))
-               for n in _imports(path))
+        if any(
+            n.startswith(("sqlalchemy", "evidencetracker.db", "evidencetracker.services"))
+            for n in _imports(path)
+        )
     ]
     assert offenders == []
 

@@ -19,18 +19,31 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_wheel_installs_and_runs_from_a_scratch_venv(tmp_path: Path):
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--quiet", "-w", str(dist), str(ROOT)],
-        check=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=240,
     )
     (wheel,) = dist.glob("evidencetracker-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("evidencetracker/resources/fonts/DejaVuSans.ttf",
-                     "evidencetracker/resources/fonts/LICENSE-DejaVu.txt",
-                     "evidencetracker/resources/sample/sample.json",
-                     "evidencetracker/db/migrations/env.py",
-                     "evidencetracker/db/migrations/script.py.mako",
-                     "evidencetracker/db/migrations/versions/0001_initial_schema.py"):
+    for required in (
+        "evidencetracker/resources/fonts/DejaVuSans.ttf",
+        "evidencetracker/resources/fonts/LICENSE-DejaVu.txt",
+        "evidencetracker/resources/sample/sample.json",
+        "evidencetracker/db/migrations/env.py",
+        "evidencetracker/db/migrations/script.py.mako",
+        "evidencetracker/db/migrations/versions/0001_initial_schema.py",
+    ):
         assert required in names
 
     venv = tmp_path / "venv"
@@ -38,13 +51,32 @@ def test_the_wheel_installs_and_runs_from_a_scratch_venv(tmp_path: Path):
     scratch_python = venv / "bin" / "python"
     scratch_site = subprocess.run(
         [scratch_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True).stdout.strip()
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", scratch_site, str(wheel)], check=True, timeout=120)
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            scratch_site,
+            str(wheel),
+        ],
+        check=True,
+        timeout=120,
+    )
     # The dependencies come from the test environment; the package itself only from the wheel.
-    env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"],
-           "EVIDENCETRACKER_DATA_DIR": str(tmp_path / "data"),
-           "EVIDENCETRACKER_CONFIG_DIR": str(tmp_path / "config")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": sysconfig.get_paths()["purelib"],
+        "EVIDENCETRACKER_DATA_DIR": str(tmp_path / "data"),
+        "EVIDENCETRACKER_CONFIG_DIR": str(tmp_path / "config"),
+    }
     script = """
 import evidencetracker, pathlib, sys
 from evidencetracker.resources import resource_path
@@ -64,7 +96,11 @@ sys.exit(main(["--db", sys.argv[2], "init", "--sample"]))
 """
     result = subprocess.run(
         [scratch_python, "-c", script, scratch_site, str(tmp_path / "w.sqlite")],
-        env=env, capture_output=True, text=True, timeout=120)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "0001,0002"
     assert "Loaded 10 sample strategies" in result.stdout

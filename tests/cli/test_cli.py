@@ -45,7 +45,8 @@ def test_init_sample_then_list_and_show(capsys, db_path: Path):
 
 def test_unknown_id_is_an_error_with_its_own_exit_code(capsys, db_path: Path):
     run(capsys, "--db", str(db_path), "init")
-    code, out, err = run(capsys, "--db", str(db_path), "show", "123e4567-e89b-12d3-a456-426614174000")
+    missing = "123e4567-e89b-12d3-a456-426614174000"
+    code, out, err = run(capsys, "--db", str(db_path), "show", missing)
     assert code == EXIT_NOT_FOUND and out == ""
     assert "No strategy with ID 123e4567-e89b-12d3-a456-426614174000" in err
 

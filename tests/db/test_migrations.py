@@ -35,8 +35,10 @@ def test_a_new_database_is_created_at_the_newest_schema(db_path: Path):
     try:
         assert _revision(db_path) == head_revision()
         with svc.db.engine.connect() as conn:
-            pragmas = [conn.exec_driver_sql(f"PRAGMA {p}").scalar()
-                       for p in ("foreign_keys", "journal_mode", "synchronous", "secure_delete")]
+            pragmas = [
+                conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                for p in ("foreign_keys", "journal_mode", "synchronous", "secure_delete")
+            ]
         assert pragmas == [1, "wal", 2, 1]  # synchronous=FULL is 2
         assert not default_backup_dir(db_path).exists()  # nothing to back up when new
     finally:
@@ -130,8 +132,9 @@ def test_migrations_run_on_postgresql(pg_url: str):
 def test_backup_is_a_verified_copy_taken_with_the_backup_api(services: Services, tmp_path: Path):
     from evidencetracker.db.backup import backup_sqlite
 
-    services.strategies.create({"title": "Kept", "partnership_type": "other",
-                                "focus": ["partnership"]})
+    services.strategies.create(
+        {"title": "Kept", "partnership_type": "other", "focus": ["partnership"]}
+    )
     copy = backup_sqlite(services.db.path, tmp_path / "copy.sqlite")
     conn = sqlite3.connect(copy)
     assert conn.execute("SELECT title FROM strategies").fetchall() == [("Kept",)]

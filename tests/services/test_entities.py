@@ -38,8 +38,9 @@ def test_strategy_round_trip(backend_services: Services):
     assert got.cost_amount == Decimal("125000.50") and got.cost_currency == "USD"
     assert got.tags == ("borders", "police")
     assert got.version == 1
-    updated = svc.strategies.update(got.uid, got.version, {"status": "completed",
-                                                           "tags": ["borders"]})
+    updated = svc.strategies.update(
+        got.uid, got.version, {"status": "completed", "tags": ["borders"]}
+    )
     assert svc.strategies.get(got.uid).status is E.StrategyStatus.COMPLETED
     assert updated.tags == ("borders",) and updated.version > got.version
 
@@ -47,30 +48,63 @@ def test_strategy_round_trip(backend_services: Services):
 def test_every_child_entity_round_trips(backend_services: Services):
     svc = backend_services
     s = svc.strategies.create(STRATEGY)
-    partner = svc.partners.create(s.uid, {"role": "lead"},
-                                  new_organisation={"name": "Fundația Speranța",
-                                                    "org_type": "ngo", "country": "RO"})
+    partner = svc.partners.create(
+        s.uid,
+        {"role": "lead"},
+        new_organisation={"name": "Fundația Speranța", "org_type": "ngo", "country": "RO"},
+    )
     org = svc.organisations.find_by_name("fundația speranța")
     partner2 = svc.partners.create(s.uid, {"role": "funder"}, organisation_uid=org.uid)
-    outcome = svc.outcomes.create(s.uid, {"title": "More prosecutions", "level": "short_term",
-                                          "focus": "prosecution", "primary": True})
-    indicator = svc.indicators.create(outcome.uid, {
-        "name": "Cases prosecuted", "unit": "cases", "direction": "increase",
-        "baseline_value": 4, "baseline_date": "2020-01-01", "target_value": 20,
-        "target_date": "2023-01-01"})
-    m = svc.measurements.create(indicator.uid, {"period": "2021", "value": 9,
-                                                "disaggregation": {"female": 5, "male": 4}})
-    source = svc.sources.create({"source_type": "peer_reviewed", "title": "A trial",
-                                 "authors": "Ngata, Aroha; Ruiz, Ana", "year": 2022,
-                                 "design": "rct", "sample_size": 300,
-                                 "evaluator_independent": True}, tags=["trial"])
-    finding = svc.findings.create(source.uid, outcome.uid, {
-        "direction": "favourable", "significant": True, "effect_size": 0.4,
-        "effect_size_type": "smd", "follow_up_months": 12})
+    outcome = svc.outcomes.create(
+        s.uid,
+        {
+            "title": "More prosecutions",
+            "level": "short_term",
+            "focus": "prosecution",
+            "primary": True,
+        },
+    )
+    indicator = svc.indicators.create(
+        outcome.uid,
+        {
+            "name": "Cases prosecuted",
+            "unit": "cases",
+            "direction": "increase",
+            "baseline_value": 4,
+            "baseline_date": "2020-01-01",
+            "target_value": 20,
+            "target_date": "2023-01-01",
+        },
+    )
+    m = svc.measurements.create(
+        indicator.uid, {"period": "2021", "value": 9, "disaggregation": {"female": 5, "male": 4}}
+    )
+    source = svc.sources.create(
+        {
+            "source_type": "peer_reviewed",
+            "title": "A trial",
+            "authors": "Ngata, Aroha; Ruiz, Ana",
+            "year": 2022,
+            "design": "rct",
+            "sample_size": 300,
+            "evaluator_independent": True,
+        },
+        tags=["trial"],
+    )
+    finding = svc.findings.create(
+        source.uid,
+        outcome.uid,
+        {
+            "direction": "favourable",
+            "significant": True,
+            "effect_size": 0.4,
+            "effect_size_type": "smd",
+            "follow_up_months": 12,
+        },
+    )
     ext = svc.external_ratings.create(s.uid, {"source": "crimesolutions", "rating": "Promising"})
     note = svc.notes.create(s.uid, {"body": "Check the 2022 report.", "confidential": True})
-    att = svc.attachments.add(b"%PDF-1.4 report", {"filename": "report.pdf"},
-                              source_uid=source.uid)
+    att = svc.attachments.add(b"%PDF-1.4 report", {"filename": "report.pdf"}, source_uid=source.uid)
 
     detail = svc.strategies.detail(s.uid)
     assert [p.organisation_name for p in detail.partners] == ["Fundația Speranța"] * 2
@@ -81,14 +115,14 @@ def test_every_child_entity_round_trips(backend_services: Services):
     ((ind, measurements),) = [(i.indicator, i.measurements) for i in od.indicators]
     assert ind.uid == indicator.uid and ind.target_date == date(2023, 1, 1)
     assert [(x.uid, x.value, x.disaggregation) for x in measurements] == [
-        (m.uid, 9.0, {"female": 5, "male": 4})]
+        (m.uid, 9.0, {"female": 5, "male": 4})
+    ]
     assert [f.uid for f in od.findings] == [finding.uid]
     assert od.findings[0].effect_size_type is E.EffectSizeType.SMD
     assert [x.uid for x in detail.sources] == [source.uid]  # linked by the finding
     assert detail.sources[0].tags == ("trial",)
     assert [x.uid for x in detail.external_ratings] == [ext.uid]
-    assert [(n.uid, n.confidential, n.author) for n in detail.notes] == [(note.uid, True,
-                                                                          "Tester")]
+    assert [(n.uid, n.confidential, n.author) for n in detail.notes] == [(note.uid, True, "Tester")]
     assert svc.attachments.read(att.uid) == b"%PDF-1.4 report"
     assert att.media_type == "application/pdf" and att.size == 15
     # The rating was computed in the same transaction as the finding.
@@ -116,22 +150,31 @@ def test_every_child_entity_round_trips(backend_services: Services):
 
 def test_validation_names_the_field_and_the_reason(services: Services):
     with pytest.raises(ValidationError) as err:
-        services.strategies.create({"title": "  ", "partnership_type": "cartel",
-                                    "focus": [], "period_start": "2022-05-01",
-                                    "period_end": "2021-01-01", "cost_amount": "lots"})
+        services.strategies.create(
+            {
+                "title": "  ",
+                "partnership_type": "cartel",
+                "focus": [],
+                "period_start": "2022-05-01",
+                "period_end": "2021-01-01",
+                "cost_amount": "lots",
+            }
+        )
     fields = {e.field for e in err.value.errors}
     assert fields == {"title", "partnership_type", "focus", "cost_amount"}
     assert err.value.for_field("title") == "Title is required"
     assert "'lots' is not an amount" in err.value.for_field("cost_amount")
     # Cross-field rules run once the fields themselves are valid.
     with pytest.raises(ValidationError, match="End date is before the start date"):
-        services.strategies.create({**STRATEGY, "period_start": "2022-05-01",
-                                    "period_end": "2021-01-01"})
+        services.strategies.create(
+            {**STRATEGY, "period_start": "2022-05-01", "period_end": "2021-01-01"}
+        )
     s = services.strategies.create(STRATEGY)
     o = services.outcomes.create(s.uid, {"title": "o", "level": "output", "focus": "prevention"})
     with pytest.raises(ValidationError) as err:
-        services.indicators.create(o.uid, {"name": "n", "baseline_date": "2022-01-01",
-                                           "target_date": "2021-01-01"})
+        services.indicators.create(
+            o.uid, {"name": "n", "baseline_date": "2022-01-01", "target_date": "2021-01-01"}
+        )
     assert err.value.errors[0].field == "target_date"
     assert str(err.value) == "Target date is before the baseline date"
     with pytest.raises(ValidationError, match="Currency is required when a cost is given"):
@@ -158,5 +201,7 @@ def test_unknown_ids_raise_not_found(services: Services):
     with pytest.raises(NotFoundError):
         services.strategies.detail("not-an-id")
     with pytest.raises(NotFoundError):
-        services.outcomes.create("0b8f6a58-0000-0000-0000-000000000000",
-                                 {"title": "o", "level": "output", "focus": "prevention"})
+        services.outcomes.create(
+            "0b8f6a58-0000-0000-0000-000000000000",
+            {"title": "o", "level": "output", "focus": "prevention"},
+        )

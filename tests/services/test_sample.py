@@ -17,8 +17,7 @@ def test_the_sample_spans_the_partnership_types_and_the_4ps(services: Services):
     assert {p for r in rows for p in r.focus} == {f.value for f in E.Focus}
     details = [services.strategies.detail(r.uid) for r in rows]
     assert all(d.partners for d in details)
-    assert any(len(i.measurements) >= 3 for d in details for o in d.outcomes
-               for i in o.indicators)
+    assert any(len(i.measurements) >= 3 for d in details for o in d.outcomes for i in o.indicators)
     designs = {s.design for d in details for s in d.sources}
     assert len(designs) >= 6
     assert load_sample(services) == 0  # loading twice adds nothing
@@ -27,8 +26,11 @@ def test_the_sample_spans_the_partnership_types_and_the_4ps(services: Services):
 def test_every_sample_outcome_gets_the_level_worked_out_by_hand(services: Services):
     # sample.json records, per outcome, the level its author derived from DOMAIN.md by hand.
     data = json.loads(sample_path().read_text(encoding="utf-8"))
-    expected = {(s["title"], o["title"]): o["expected_level"]
-                for s in data["strategies"] for o in s["outcomes"]}
+    expected = {
+        (s["title"], o["title"]): o["expected_level"]
+        for s in data["strategies"]
+        for o in s["outcomes"]
+    }
     load_sample(services)
     got = {}
     for row in services.strategies.list():

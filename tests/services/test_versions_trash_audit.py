@@ -34,8 +34,9 @@ def test_two_processes_on_one_file_conflict_rather_than_overwrite(db_path: Path)
         seen_by_second = second.strategies.get(s.uid)
         first.strategies.update(s.uid, s.version, {"summary": "from A"})
         with pytest.raises(ConflictError):
-            second.strategies.update(seen_by_second.uid, seen_by_second.version,
-                                     {"summary": "from B"})
+            second.strategies.update(
+                seen_by_second.uid, seen_by_second.version, {"summary": "from B"}
+            )
         assert second.strategies.get(s.uid).summary == "from A"
     finally:
         first.close()
@@ -51,8 +52,9 @@ def test_an_unchanged_save_does_not_bump_the_version(services: Services):
 def test_trash_restore_and_purge_leave_tombstones(backend_services: Services):
     svc = backend_services
     s = svc.strategies.create(BASE)
-    o = svc.outcomes.create(s.uid, {"title": "Shelter places", "level": "output",
-                                    "focus": "protection"})
+    o = svc.outcomes.create(
+        s.uid, {"title": "Shelter places", "level": "output", "focus": "protection"}
+    )
     i = svc.indicators.create(o.uid, {"name": "Beds"})
     svc.strategies.trash(s.uid)
     assert svc.strategies.count() == 0

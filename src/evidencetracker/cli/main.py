@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
 from evidencetracker import __version__
-from evidencetracker.cli import commands_core
+from evidencetracker import cli as cli_package
 from evidencetracker.config import default_database_path, load_preferences
 from evidencetracker.db.errors import DatabaseError
 from evidencetracker.domain.errors import (
@@ -21,8 +23,13 @@ from evidencetracker.services.container import Services
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_DATABASE, EXIT_INVALID = 0, 1, 2, 3, 4, 5
 
-# Each command module registers its sub-commands; later features add modules here.
-COMMAND_MODULES = [commands_core]
+
+def command_modules() -> list:
+    """Every ``cli/commands_*.py`` module; each registers its own sub-commands."""
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(cli_package.__path__) if m.name.startswith("commands_")
+    )
+    return [importlib.import_module(f"{cli_package.__name__}.{name}") for name in names]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"database file or SQLAlchemy URL (default: {default_database_path()})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(sub)
     return parser
 
