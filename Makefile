@@ -29,6 +29,9 @@ test: $(STAMP_TEST)
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks
 
+bench: $(STAMP_TEST)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py
+
 screenshots: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
 

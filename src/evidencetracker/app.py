@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from evidencetracker import __version__
 from evidencetracker.config import default_database_path, load_preferences, save_preferences
 from evidencetracker.db.engine import database_url, sqlite_path
-from evidencetracker.db.errors import DatabaseError
-from evidencetracker.services.container import Services
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -22,18 +20,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from evidencetracker.ui import application
+    from evidencetracker.ui import application  # Qt is loaded only for the desktop app
 
     prefs = load_preferences()
     target = args.db or prefs.database or str(default_database_path())
     path = sqlite_path(database_url(target))
     first_run = path is not None and not path.exists()
-    try:
-        services = Services.open(target, author=lambda: prefs.author_name)
-    except DatabaseError as exc:
-        application.report_open_error(str(exc))
+    services = application.open_at_startup(target, author=lambda: prefs.author_name)
+    if services is None:
         return 1
     if not args.db and path is not None:
         prefs.remember_database(str(path))
         save_preferences(prefs)
-    return application.run(services, first_run, on_exit=services.close)
+    return application.run(services, first_run)

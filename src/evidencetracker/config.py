@@ -41,6 +41,7 @@ class Preferences:
     database: str = ""  # last opened path or URL (never with a password)
     recent_databases: list[str] = field(default_factory=list)
     welcome_done: bool = False
+    team_database: str = ""  # the last team database synced with (never with a password)
 
     def remember_database(self, target: str) -> None:
         self.database = target

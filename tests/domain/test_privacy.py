@@ -51,3 +51,33 @@ def test_small_person_counts_are_suppressed(services: Services):
     assert format_count(11, person_count=True, k=11, suppress=True) == "11"
     assert format_count(7, person_count=False, k=11, suppress=True) == "7"
     assert format_count(7.5, person_count=True, k=5, suppress=False) == "7.5"
+    assert format_count(1234567, person_count=True, k=11, suppress=True) == "1234567"
+
+
+def test_a_trace_naming_a_confidential_study_is_withheld(services: Services):
+    load_sample(services)
+    details = [services.strategies.detail(r.uid) for r in services.strategies.list()]
+    hidden = {s.uid for d in details for s in d.sources if s.confidential}
+    affected = [
+        (d, od)
+        for d in details
+        for od in d.outcomes
+        if od.rating and any(str(s["uid"]) in {str(h) for h in hidden} for s in od.rating.studies)
+    ]
+    assert affected  # the sample's confidential survivor-feedback study is counted somewhere
+    labels = {
+        s["label"]
+        for _, od in affected
+        for s in od.rating.studies
+        if str(s["uid"]) in {str(h) for h in hidden}
+    }
+    for detail, od in affected:
+        shared = redact_detail(detail, Disclosure())
+        rating = next(o.rating for o in shared.detail.outcomes if o.outcome.uid == od.outcome.uid)
+        assert rating.level == od.rating.level  # the level the evidence supports stays
+        assert "confidential source" in rating.trace
+        assert not any(label in rating.trace for label in labels)
+        assert all(str(s["uid"]) not in {str(h) for h in hidden} for s in rating.studies)
+        full = redact_detail(detail, Disclosure(include_confidential=True))
+        kept = next(o.rating for o in full.detail.outcomes if o.outcome.uid == od.outcome.uid)
+        assert kept.trace == od.rating.trace

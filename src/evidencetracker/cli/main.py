@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 from evidencetracker import __version__
 from evidencetracker import cli as cli_package
 from evidencetracker.config import default_database_path, load_preferences
+from evidencetracker.db.engine import database_url, network_warning, sqlite_path
 from evidencetracker.db.errors import DatabaseError
 from evidencetracker.domain.errors import (
     ConflictError,
@@ -21,6 +24,7 @@ from evidencetracker.domain.errors import (
 )
 from evidencetracker.services.container import Services
 
+PASSPHRASE_VARIABLE = "EVIDENCETRACKER_PASSPHRASE"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_DATABASE, EXIT_INVALID = 0, 1, 2, 3, 4, 5
 
 
@@ -43,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help=f"database file or SQLAlchemy URL (default: {default_database_path()})",
     )
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="the database is (or is to be created) encrypted with SQLCipher; the passphrase "
+        f"is read from {PASSPHRASE_VARIABLE} or asked for, and never stored",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in command_modules():
         module.register(sub)
@@ -54,11 +64,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     target = args.db or str(default_database_path())
     prefs = load_preferences()
+    path = sqlite_path(database_url(target))
+    warning = network_warning(path) if path is not None else None
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    key = None
+    if args.encrypted:
+        key = os.environ.get(PASSPHRASE_VARIABLE) or getpass.getpass("Passphrase: ")
     try:
         services = Services.open(
             target,
             author=prefs.author_name or "evidencetracker-cli",
             create=args.command == "init" or args.db is None,
+            key=key,
         )
     except DatabaseError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -13,3 +13,11 @@ class NewerSchemaError(DatabaseError):
 
 class NotADatabaseError(DatabaseError):
     """The file is not an EvidenceTracker database (or not an SQLite file at all)."""
+
+
+class WrongPassphraseError(DatabaseError):
+    """The passphrase does not open the encrypted database (nothing is read in plaintext)."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The database file is damaged; it has been renamed ``*.damaged`` and kept."""

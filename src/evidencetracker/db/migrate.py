@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -13,9 +11,20 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.orm import sessionmaker
 
-from evidencetracker.db.backup import backup_sqlite
-from evidencetracker.db.engine import Database, create_db_engine, database_url, sqlite_path
-from evidencetracker.db.errors import DatabaseError, NewerSchemaError, NotADatabaseError
+from evidencetracker.db.backup import take_backup
+from evidencetracker.db.engine import (
+    Database,
+    create_db_engine,
+    database_url,
+    sqlite_connect,
+    sqlite_driver,
+    sqlite_path,
+)
+from evidencetracker.db.errors import (
+    DatabaseError,
+    NewerSchemaError,
+    NotADatabaseError,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NO_VERSION = object()  # tables exist but no alembic_version: not ours
@@ -38,13 +47,14 @@ def known_revisions() -> list[str]:
 
 
 def default_backup_dir(db_path: Path) -> Path:
+    """The rotation folder of a database file: every automatic and manual backup goes here."""
     return db_path.parent / f"{db_path.stem}-backups"
 
 
-def _read_sqlite_revision(path: Path) -> object:
+def _read_sqlite_revision(path: Path, key: str | None = None) -> object:
     """The schema revision of an SQLite file, read without changing a byte of it."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite_connect(path, key=key, readonly=True)
         try:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -57,10 +67,11 @@ def _read_sqlite_revision(path: Path) -> object:
             return row[0] if row else None
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except sqlite_driver(key).DatabaseError as exc:
+        hint = "" if key else " If it is an encrypted database, open it with its passphrase."
         raise NotADatabaseError(
             f"{path} is not an EvidenceTracker database (SQLite says: {exc}). "
-            "Open another file, or restore a backup."
+            f"Open another file, or restore a backup.{hint}"
         ) from exc
 
 
@@ -77,13 +88,19 @@ def _check_revision(revision: object, name: str) -> None:
         )
 
 
-def _migration_engine(url: str):
+def _migration_engine(url: str, key: str | None = None):
     """An engine whose transactions really wrap DDL, with foreign keys off during the rebuilds.
 
     pysqlite runs DDL outside any transaction unless told otherwise, and a batch table rebuild
     with foreign keys on cascades deletes into child tables; both are handled here.
     """
-    engine = create_engine(url)
+    path = sqlite_path(url)
+    if key is not None and path is not None:
+        engine = create_engine(
+            url, module=sqlite_driver(key), creator=lambda: sqlite_connect(path, key=key)
+        )
+    else:
+        engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -101,8 +118,8 @@ def _migration_engine(url: str):
     return engine
 
 
-def _upgrade(url: str) -> None:
-    engine = _migration_engine(url)
+def _upgrade(url: str, key: str | None = None) -> None:
+    engine = _migration_engine(url, key)
     try:
         with engine.connect() as conn:
             cfg = alembic_config()
@@ -121,17 +138,23 @@ def _upgrade(url: str) -> None:
 
 
 def open_database(
-    target: str | Path, *, backup_dir: Path | None = None, create: bool = True
+    target: str | Path,
+    *,
+    backup_dir: Path | None = None,
+    create: bool = True,
+    key: str | None = None,
 ) -> Database:
     """Open (and create or upgrade) the database at a path or URL.
 
     An SQLite file is inspected read-only first: a file that is not ours or that comes from a
     newer app version is refused without a single byte changed. An existing database is backed
-    up with SQLite's backup API before any migration runs.
+    up with SQLite's backup API into its rotation folder before any migration runs. ``key`` is
+    the SQLCipher passphrase of an encrypted file (a new file is created encrypted with it).
 
     Raises:
         NotADatabaseError: the file is not an EvidenceTracker database.
         NewerSchemaError: the database comes from a newer version of the app.
+        WrongPassphraseError: ``key`` does not open the encrypted file.
         DatabaseError: the database cannot be reached or upgraded.
     """
     url = database_url(target)
@@ -140,7 +163,7 @@ def open_database(
     revision: object = None
     if path is not None:
         if path.exists() and path.stat().st_size > 0:
-            revision = _read_sqlite_revision(path)
+            revision = _read_sqlite_revision(path, key)
         elif not create:
             raise DatabaseError(f"{path} does not exist")
         else:
@@ -162,10 +185,11 @@ def open_database(
 
     if revision != head_revision():
         if revision is not None and path is not None:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             folder = backup_dir or default_backup_dir(path)
-            backup_sqlite(path, folder / f"{path.stem}-before-upgrade-{revision}-{stamp}.sqlite")
-        _upgrade(url)
+            take_backup(path, folder, f"before-upgrade-{revision}", key=key)
+        _upgrade(url, key)
 
-    engine = create_db_engine(url)
-    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    engine = create_db_engine(url, key=key)
+    return Database(
+        url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), key=key
+    )

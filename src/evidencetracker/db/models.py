@@ -445,3 +445,72 @@ class ComparisonSet(RecordMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     strategy_uids: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- Sync and merge (services/sync): replica identity, per-peer bases, recorded conflicts ---
+
+
+class SyncReplica(Base):
+    """This database's identity in merges: one row, created on first use."""
+
+    __tablename__ = "sync_replica"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    replica_uid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SyncPeer(Base):
+    """Another database this one has exchanged changes with (team database or bundle sender)."""
+
+    __tablename__ = "sync_peers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    peer_uid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    name: Mapped[str] = mapped_column(String(500), default="")
+    last_exchange_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    exchanges: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncBase(Base):
+    """A record as it was when this database and a peer last agreed on it: the merge ancestor."""
+
+    __tablename__ = "sync_bases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    peer_uid: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_uid: Mapped[uuid.UUID] = mapped_column(Uuid)
+    version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (UniqueConstraint("peer_uid", "entity_uid"),)
+
+
+class SyncConflict(Base):
+    """Two different values for one field (or a delete against an edit), kept for a person.
+
+    ``uid`` is derived from the record, the field and the two candidate values, so every
+    database that meets the same disagreement records the same conflict once.
+    """
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_uid: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    strategy_uid: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    field: Mapped[str] = mapped_column(String(80))
+    base_value: Mapped[dict | None] = mapped_column(JSON)
+    value_a: Mapped[dict] = mapped_column(JSON)
+    origin_a: Mapped[dict] = mapped_column(JSON)
+    value_b: Mapped[dict] = mapped_column(JSON)
+    origin_b: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    resolution: Mapped[dict | None] = mapped_column(JSON)
+    resolved_by: Mapped[str] = mapped_column(String(200), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from evidencetracker.domain.records import IndicatorDetail, StrategyDetail
+from evidencetracker.domain.records import IndicatorDetail, OutcomeRatingRecord, StrategyDetail
 
 DEFAULT_SMALL_CELL_K = 11  # the Counter Trafficking Data Collaborative's threshold
 
@@ -66,7 +67,27 @@ def format_count(value: float | None, *, person_count: bool, k: int, suppress: b
         return ""
     if suppress and person_count and is_small(value, k):
         return f"fewer than {k}"
-    return f"{value:g}"
+    return f"{value:.15g}"  # every digit of a count: 1234567, not 1.23457e+06
+
+
+def _redact_rating(rating: OutcomeRatingRecord | None, hidden: set[str]) -> Any:
+    """A rating that counted a confidential study: its trace names that study, so it goes.
+
+    The level and certainty stay (they are what the evidence supports); the studies list keeps
+    only the shareable ones, and the trace says why it is not shown.
+    """
+    if rating is None or not hidden:
+        return rating
+    kept = tuple(s for s in rating.studies if str(s.get("uid")) not in hidden)
+    left_out = len(rating.studies) - len(kept)
+    if not left_out:
+        return rating
+    notice = (
+        f"This rating also rests on {left_out} confidential source"
+        f"{'' if left_out == 1 else 's'} left out of this export, so the rubric trace, which "
+        "names every study counted, is not shown."
+    )
+    return replace(rating, trace=notice, studies=kept)
 
 
 def redact_detail(detail: StrategyDetail, disclosure: Disclosure) -> RedactedDetail | None:
@@ -99,6 +120,7 @@ def redact_detail(detail: StrategyDetail, disclosure: Disclosure) -> RedactedDet
     for od in detail.outcomes:
         findings = tuple(f for f in od.findings if f.source_uid not in hidden_sources)
         omitted += len(od.findings) - len(findings)
+        rating = _redact_rating(od.rating, {str(u) for u in hidden_sources})
         indicators = []
         for ind in od.indicators:
             i = ind.indicator
@@ -110,7 +132,7 @@ def redact_detail(detail: StrategyDetail, disclosure: Disclosure) -> RedactedDet
                     if is_small(m.value, k):
                         suppressed.add((m.uid, "value"))
             indicators.append(IndicatorDetail(i, ind.measurements))
-        outcomes.append(replace(od, findings=findings, indicators=tuple(indicators)))
+        outcomes.append(replace(od, findings=findings, indicators=tuple(indicators), rating=rating))
     redacted = replace(
         detail,
         sources=sources,

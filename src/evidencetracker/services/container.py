@@ -12,13 +12,22 @@ from evidencetracker.services.annotations import (
     ExternalRatingService,
     NoteService,
 )
+from evidencetracker.services.backups import BackupService
+from evidencetracker.services.briefs import BriefService
+from evidencetracker.services.comparison import ComparisonService
 from evidencetracker.services.context import ServiceContext
 from evidencetracker.services.evidence import EvidenceSourceService, FindingService
+from evidencetracker.services.gapmap import GapMapService
 from evidencetracker.services.history import HistoryService
+from evidencetracker.services.integrity import IntegrityService
 from evidencetracker.services.outcomes import IndicatorService, MeasurementService, OutcomeService
 from evidencetracker.services.partners import OrganisationService, PartnerService
 from evidencetracker.services.ratings import RatingService, recompute_touched
+from evidencetracker.services.search import SearchService
 from evidencetracker.services.strategies import StrategyService
+from evidencetracker.services.sync.bundles import BundleService
+from evidencetracker.services.sync.conflicts import ConflictService
+from evidencetracker.services.sync.service import SyncService
 
 
 class Services:
@@ -40,6 +49,16 @@ class Services:
         self.attachments = AttachmentService(self.ctx)
         self.history = HistoryService(self.ctx)
         self.ratings = RatingService(self.ctx)
+        self.search = SearchService(self.ctx)
+        self.comparisons = ComparisonService(self.ctx)
+        self.gapmap = GapMapService(self.ctx)
+        self.briefs = BriefService(self.ctx)
+        self.sync = SyncService(self.ctx)
+        self.conflicts = ConflictService(self.ctx)
+        self.sync_bundles = BundleService(self.ctx)
+        # Backups exist for SQLite files only; a team server is backed up by its operators.
+        self.backups = BackupService(db) if db.path is not None else None
+        self.integrity = IntegrityService(self.ctx, self.backups) if self.backups else None
         self.ctx.before_commit.append(recompute_touched)
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,12 +25,40 @@ class ChangeSet:
     description: str = ""
 
 
+_NO_ROOM_CODES = {
+    "SQLITE_FULL",
+    "SQLITE_IOERR_WRITE",
+    "SQLITE_IOERR_FSYNC",
+    "SQLITE_IOERR_TRUNCATE",
+}
+
+
 def storage_message(exc: BaseException) -> str | None:
     """A plain message for the storage failures a person can act on, or None."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "disk is full" in text or "no space" in text or isinstance(exc, OSError) and exc.errno == 28:
-        return "The disk is full: nothing was saved. Free some space and try again."
-    if "readonly" in text or "read-only" in text or "permission denied" in text:
+    inner = getattr(exc, "orig", None) or exc
+    text = str(inner).lower()
+    errno_ = getattr(inner, "errno", None)
+    # ENOSPC (28), and EFBIG (27) when a file-size limit is hit: both mean "no room to write".
+    # SQLite reports a failed write() as SQLITE_FULL or as SQLITE_IOERR_WRITE ("disk I/O error").
+    if (
+        errno_ in (errno.ENOSPC, errno.EFBIG)
+        or "disk is full" in text
+        or "no space" in text
+        or "file too large" in text
+        or getattr(inner, "sqlite_errorname", "") in _NO_ROOM_CODES
+        or "disk i/o error" in text
+    ):
+        return (
+            "The disk is full (or the file could not be written): nothing was saved. "
+            "Free some space and try again."
+        )
+    if (
+        errno_ in (errno.EACCES, errno.EPERM, errno.EROFS)
+        or "readonly" in text
+        or "read-only" in text
+        or "permission denied" in text
+        or "unable to open database file" in text
+    ):
         return (
             "The database file cannot be written (read-only or no permission): nothing was saved. "
             "Check the file's permissions or open a copy."

@@ -11,6 +11,7 @@ from evidencetracker.domain import records as R
 from evidencetracker.services import crud
 from evidencetracker.services import kinds as K
 from evidencetracker.services.context import ServiceContext
+from evidencetracker.services.purge import install as install_purge_wiping
 
 TRASHABLE = {"strategy": K.STRATEGY, "outcome": K.OUTCOME, "evidence source": K.EVIDENCE_SOURCE}
 
@@ -18,6 +19,9 @@ TRASHABLE = {"strategy": K.STRATEGY, "outcome": K.OUTCOME, "evidence source": K.
 class HistoryService:
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
+        # Purging (from here or any service) also wipes the audit text, the search index and
+        # the WAL's old pages; see services/purge.py.
+        install_purge_wiping(ctx.db, ctx.before_commit)
 
     def for_strategy(self, strategy_uid: Any, limit: int = 1000) -> list[R.AuditRecord]:
         """Every change recorded against a strategy and what it holds, newest first."""
@@ -55,6 +59,7 @@ class HistoryService:
             crud.restore(session, TRASHABLE[item.entity_type], item.uid, self.ctx.author())
 
     def purge(self, item: R.TrashItem) -> None:
+        """Delete for good: the record, its audit text and its search-index entries."""
         with self.ctx.write(f"purge {item.entity_type}") as session:
             crud.purge(session, TRASHABLE[item.entity_type], item.uid, self.ctx.author())
 

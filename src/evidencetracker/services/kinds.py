@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from evidencetracker.db import models as M
+from evidencetracker.domain import comparison_records as CR
 from evidencetracker.domain import records as R
 from evidencetracker.domain import schema as S
 from evidencetracker.services.crud import Kind
@@ -139,4 +142,12 @@ RATING_OVERRIDE = Kind(
     },
     strategy_of=lambda r: r.outcome.strategy,
     title_of=lambda r: f"{r.outcome.title}: {r.level.label}",
+)
+COMPARISON_SET = Kind(
+    "comparison set",
+    M.ComparisonSet,
+    CR.COMPARISON_SET_FIELDS,
+    CR.ComparisonSetRecord,
+    extras=lambda r: {"strategy_uids": tuple(uuid.UUID(str(u)) for u in r.strategy_uids or ())},
+    title_of=lambda r: r.name,
 )

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, event, insert, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from evidencetracker.db import models as M
@@ -18,6 +18,12 @@ from evidencetracker.db.base import utcnow
 from evidencetracker.domain import enums as E
 from evidencetracker.domain import records as R
 from evidencetracker.domain import rubric
+from evidencetracker.domain.errors import FieldError, ValidationError
+from evidencetracker.domain.rating_records import (
+    CountedStudyRecord,
+    OutcomeRatingView,
+    StrategyRatings,
+)
 from evidencetracker.services import crud
 from evidencetracker.services import kinds as K
 from evidencetracker.services.context import ServiceContext
@@ -86,64 +92,212 @@ def recompute_strategies(session: Session, strategy_ids: Iterable[int]) -> None:
 
     The headline columns are written with a plain UPDATE so that a rating change does not bump
     the strategy's version (which would turn someone's open edit into a false conflict).
+    The inputs are read as plain rows, not ORM objects: loading every finding and source as an
+    object made recomputing 10,000 strategies take minutes (docs/performance.md).
     """
     ids = sorted(set(strategy_ids))
-    if not ids:
-        return
-    outcomes = session.scalars(
-        select(M.Outcome)
-        .where(M.Outcome.strategy_id.in_(ids))
-        .options(
-            selectinload(M.Outcome.findings).selectinload(M.Finding.source),
-            selectinload(M.Outcome.indicators).selectinload(M.Indicator.measurements),
-            selectinload(M.Outcome.rating),
-            selectinload(M.Outcome.overrides),
+    for start in range(0, len(ids), _CHUNK):
+        _recompute_chunk(session, ids[start : start + _CHUNK])
+
+
+_CHUNK = 500  # strategies per round of queries (keeps IN lists well under SQL limits)
+_S, _F = M.EvidenceSource, M.Finding
+_SOURCE_COLUMNS = (
+    _S.uid, _S.authors, _S.title, _S.year, _S.design, _S.concern_attrition,
+    _S.concern_baseline, _S.concern_measure, _S.evaluator_independent, _S.sample_size,
+    _S.sample_group, _S.indirect, _S.follow_up_months,
+)  # fmt: skip
+
+
+def _study_inputs_by_outcome(session: Session, ids: list[int]) -> dict[int, list]:
+    """Like ``study_inputs``, for every outcome of these strategies, from one query."""
+    rows = session.execute(
+        select(
+            _F.outcome_id,
+            _F.source_id,
+            _F.direction,
+            _F.significant,
+            _F.effect_size,
+            _F.follow_up_months.label("finding_follow_up"),
+            *_SOURCE_COLUMNS,
         )
+        .join(_S, _S.id == _F.source_id)
+        .join(M.Outcome, M.Outcome.id == _F.outcome_id)
+        .where(M.Outcome.strategy_id.in_(ids), _S.deleted_at.is_(None))
+        .order_by(_F.id)
+    )
+    grouped: dict[int, dict[int, list]] = {}
+    for r in rows:
+        grouped.setdefault(r.outcome_id, {}).setdefault(r.source_id, []).append(r)
+    return {
+        outcome_id: [
+            rubric.StudyInput(
+                uid=str(s.uid),
+                label=study_label(s),
+                design=s.design,
+                concern_attrition=s.concern_attrition,
+                concern_baseline=s.concern_baseline,
+                concern_measure=s.concern_measure,
+                independent_evaluator=s.evaluator_independent,
+                sample_size=s.sample_size,
+                sample_group=s.sample_group or None,
+                indirect=s.indirect,
+                follow_up_months=s.follow_up_months,
+                findings=tuple(
+                    rubric.FindingInput(
+                        f.direction, f.significant, f.effect_size, f.finding_follow_up
+                    )
+                    for f in findings
+                ),
+            )
+            for findings in by_source.values()
+            for s in findings[:1]
+        ]
+        for outcome_id, by_source in grouped.items()
+    }
+
+
+def _moved_outcomes(session: Session, ids: list[int]) -> set[int]:
+    """Like ``indicator_moved``: outcomes with an indicator whose latest value beat baseline."""
+    Ind, Ms = M.Indicator, M.Measurement
+    latest: dict[int, float] = {}
+    # Ordered as the Indicator.measurements relationship, so "latest" means the same thing.
+    for indicator_id, value in session.execute(
+        select(Ms.indicator_id, Ms.value)
+        .join(Ind, Ind.id == Ms.indicator_id)
+        .join(M.Outcome, M.Outcome.id == Ind.outcome_id)
+        .where(M.Outcome.strategy_id.in_(ids), Ind.baseline_value.is_not(None))
+        .order_by(Ms.indicator_id, Ms.period_start, Ms.period)
+    ):
+        latest[indicator_id] = value
+    moved = set()
+    for indicator_id, outcome_id, baseline, direction in session.execute(
+        select(Ind.id, Ind.outcome_id, Ind.baseline_value, Ind.direction)
+        .join(M.Outcome, M.Outcome.id == Ind.outcome_id)
+        .where(M.Outcome.strategy_id.in_(ids), Ind.baseline_value.is_not(None))
+    ):
+        sign = 1 if direction == E.DesiredDirection.INCREASE else -1
+        if indicator_id in latest and (latest[indicator_id] - baseline) * sign > 0:
+            moved.add(outcome_id)
+    return moved
+
+
+def _recompute_chunk(session: Session, ids: list[int]) -> None:
+    Out, Ovr = M.Outcome, M.RatingOverride
+    outcomes = session.execute(
+        select(Out.id, Out.strategy_id, Out.primary, Out.deleted_at).where(Out.strategy_id.in_(ids))
     ).all()
+    studies = _study_inputs_by_outcome(session, ids)
+    moved = _moved_outcomes(session, ids)
+    overrides: dict[int, Any] = {}
+    for o in session.execute(
+        select(Ovr.outcome_id, Ovr.level, Ovr.certainty)
+        .join(Out, Out.id == Ovr.outcome_id)
+        .where(Out.strategy_id.in_(ids), Ovr.active.is_(True))
+        .order_by(Ovr.id)
+    ):
+        overrides[o.outcome_id] = o  # the last active one, as _active_override picks
+    table = M.OutcomeRating.__table__
+    outcome_ids = [o.id for o in outcomes]
+    stored = set(
+        session.scalars(select(table.c.outcome_id).where(table.c.outcome_id.in_(outcome_ids)))
+    )
+    now = utcnow()
+    updates, inserts = [], []
     per_strategy: dict[int, list[tuple[bool, rubric.OutcomeRating]]] = {i: [] for i in ids}
     for outcome in outcomes:
-        result = rate(outcome)
-        stored = outcome.rating or M.OutcomeRating(outcome=outcome)
-        stored.rubric_version = result.rubric_version
-        stored.level = result.level
-        stored.certainty = result.certainty
-        stored.rule = result.rule
-        stored.trace = result.trace
-        stored.studies = [
-            {
-                "uid": s.uid,
-                "label": s.label,
-                "score": s.score,
-                "verdict": s.verdict.value,
-                "design": s.design.value if s.design else None,
-            }
-            for s in result.studies
-        ]
-        stored.computed_at = utcnow()
-        session.add(stored)
+        result = rubric.rate_outcome(studies.get(outcome.id, []), outcome.id in moved)
+        values = {
+            "rubric_version": result.rubric_version,
+            "level": result.level,
+            "certainty": result.certainty,
+            "rule": result.rule,
+            "trace": result.trace,
+            "studies": [
+                {
+                    "uid": s.uid,
+                    "label": s.label,
+                    "score": s.score,
+                    "verdict": s.verdict.value,
+                    "design": s.design.value if s.design else None,
+                }
+                for s in result.studies
+            ],
+            "computed_at": now,
+        }
+        if outcome.id in stored:
+            updates.append({"b_outcome_id": outcome.id, **values})
+        else:
+            inserts.append({"outcome_id": outcome.id, **values})
         if outcome.deleted_at is not None:
             continue
-        override = _active_override(outcome)
+        override = overrides.get(outcome.id)
         effective = (
             replace(result, level=override.level, certainty=override.certainty)
             if override
             else result
         )
         per_strategy[outcome.strategy_id].append((outcome.primary, effective))
+    if updates:
+        session.execute(
+            update(table).where(table.c.outcome_id == bindparam("b_outcome_id")), updates
+        )
+    if inserts:
+        session.execute(insert(table), inserts)
+    strategies = M.Strategy.__table__
+    headlines = []
     for strategy_id, pairs in per_strategy.items():
         top = rubric.headline(pairs)
-        session.execute(
-            update(M.Strategy.__table__)
-            .where(M.Strategy.__table__.c.id == strategy_id)
-            .values(
-                headline_level=top.level.value,
-                headline_certainty=top.certainty.value if top.certainty else None,
-                harm_flag=top.harm,
-            )
+        headlines.append(
+            {
+                "b_id": strategy_id,
+                "headline_level": top.level.value,
+                "headline_certainty": top.certainty.value if top.certainty else None,
+                "harm_flag": top.harm,
+            }
         )
-    for strategy in session.identity_map.values():
-        if isinstance(strategy, M.Strategy) and strategy.id in per_strategy:
-            session.expire(strategy, ["headline_level", "headline_certainty", "harm_flag"])
+    # updated_at is set to itself: a recomputed rating is not an edit of the strategy, and the
+    # column's onupdate would otherwise stamp it (moving "last updated" and confusing merges).
+    session.execute(
+        update(strategies)
+        .where(strategies.c.id == bindparam("b_id"))
+        .values(updated_at=strategies.c.updated_at),
+        headlines,
+    )
+    # Objects of this session that the plain UPDATEs and INSERTs made stale.
+    rated = set(outcome_ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, M.Strategy) and obj.id in per_strategy:
+            session.expire(obj, ["headline_level", "headline_certainty", "harm_flag"])
+        elif isinstance(obj, M.OutcomeRating) and obj.outcome_id in rated:
+            session.expire(obj)
+        elif isinstance(obj, M.Outcome) and obj.id in rated:
+            session.expire(obj, ["rating"])
+
+
+def note_source_changes(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """Before a flush: note the strategies whose evidence changed through a source.
+
+    Editing, trashing, restoring or purging an evidence source changes the rating of every
+    outcome it has findings on, yet the generic audit ties a source to no strategy. So the
+    strategies behind each changed source are added to the transaction's touched set here,
+    before a purge deletes the links that lead to them.
+    """
+    ids = {
+        obj.id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, M.EvidenceSource) and obj.id is not None
+    }
+    if not ids:
+        return
+    linked = select(M.StrategySource.strategy_id).where(M.StrategySource.source_id.in_(ids))
+    via_findings = (
+        select(M.Outcome.strategy_id)
+        .join(M.Finding, M.Finding.outcome_id == M.Outcome.id)
+        .where(M.Finding.source_id.in_(ids))
+    )
+    strategies = set(session.scalars(union(linked, via_findings)))
+    session.info.setdefault("touched_strategies", set()).update(strategies)
 
 
 def recompute_touched(session: Session) -> None:
@@ -158,11 +312,61 @@ class RatingService:
 
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
+        sessions = ctx.db.sessions
+        if not event.contains(sessions, "before_flush", note_source_changes):
+            event.listen(sessions, "before_flush", note_source_changes)
+
+    def for_strategy(self, uid: Any) -> StrategyRatings:
+        """A strategy's ratings: headline, each outcome's rating with trace and override.
+
+        Both the computed rating and the override in force are returned; external ratings are
+        listed beside them and play no part in the rubric.
+
+        Raises:
+            NotFoundError: no such strategy, or it is in the Trash.
+        """
+        with self.ctx.read() as session:
+            strategy = crud.load(session, K.STRATEGY, uid)
+            outcomes = session.scalars(
+                select(M.Outcome)
+                .where(M.Outcome.strategy_id == strategy.id, M.Outcome.deleted_at.is_(None))
+                .order_by(M.Outcome.id)
+                .options(
+                    selectinload(M.Outcome.findings).selectinload(M.Finding.source),
+                    selectinload(M.Outcome.indicators).selectinload(M.Indicator.measurements),
+                    selectinload(M.Outcome.rating),
+                    selectinload(M.Outcome.overrides),
+                )
+            ).all()
+            views = tuple(_outcome_view(o) for o in outcomes)
+            return StrategyRatings(
+                strategy_uid=strategy.uid,
+                title=strategy.title,
+                headline_level=strategy.headline_level,
+                headline_certainty=strategy.headline_certainty,
+                harm_flag=strategy.harm_flag,
+                outcomes=views,
+                external_ratings=tuple(
+                    crud.to_record(K.EXTERNAL_RATING, x) for x in strategy.external_ratings
+                ),
+                rubric_version=rubric.RUBRIC_VERSION,
+            )
 
     def override(
         self, outcome_uid: Any, level: Any, justification: str, certainty: Any = None
     ) -> R.RatingOverrideRecord:
-        """Override an outcome's computed rating; refused without a written justification."""
+        """Override an outcome's computed rating; the computed rating is kept beside it.
+
+        The override is audited with the reviewer (the current author) and the time.
+
+        Raises:
+            ValidationError: on ``justification`` when it is empty or blank; on ``level`` or
+                ``certainty`` when they are not valid values.
+        """
+        if not str(justification or "").strip():
+            raise ValidationError(
+                FieldError("justification", "An override needs a written justification")
+            )
         values = {"level": level, "certainty": certainty, "justification": justification}
         with self.ctx.write("override rating") as session:
             outcome = crud.load(session, K.OUTCOME, outcome_uid)
@@ -207,3 +411,45 @@ class RatingService:
             with self.ctx.write("recompute ratings") as session:
                 recompute_strategies(session, ids[start : start + batch])
         return len(ids)
+
+
+def _outcome_view(outcome: M.Outcome) -> OutcomeRatingView:
+    stored = outcome.rating
+    if stored is not None:
+        level, certainty, rule, trace = stored.level, stored.certainty, stored.rule, stored.trace
+        version = stored.rubric_version
+        studies = tuple(
+            CountedStudyRecord(
+                uid=s["uid"],
+                label=s["label"],
+                score=int(s["score"]),
+                verdict=E.FindingDirection(s["verdict"]),
+                design=E.StudyDesign(s["design"]) if s.get("design") else None,
+            )
+            for s in stored.studies or ()
+        )
+    else:
+        # Not yet stored (a database written before ratings were kept): rate it now, read-only.
+        result = rate(outcome)
+        level, certainty, rule, trace = result.level, result.certainty, result.rule, result.trace
+        version = result.rubric_version
+        studies = tuple(
+            CountedStudyRecord(s.uid, s.label, s.score, s.verdict, s.design) for s in result.studies
+        )
+    past = tuple(crud.to_record(K.RATING_OVERRIDE, o) for o in outcome.overrides)
+    active = next((o for o in reversed(past) if o.active), None)
+    return OutcomeRatingView(
+        outcome_uid=outcome.uid,
+        title=outcome.title,
+        outcome_level=outcome.level,
+        focus=outcome.focus,
+        primary=outcome.primary,
+        level=level,
+        certainty=certainty,
+        rule=rule,
+        trace=trace,
+        studies=studies,
+        rubric_version=version,
+        override=active,
+        past_overrides=past,
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select
@@ -59,6 +60,37 @@ def _source_count():
     )
 
 
+_IN_CHUNK = 900  # ids per IN list: under SQLite's smallest variable limit (999)
+_SUMMARY = (
+    M.Strategy.id,
+    M.Strategy.uid,
+    M.Strategy.title,
+    M.Strategy.partnership_type,
+    M.Strategy.focus,
+    M.Strategy.geography,
+    M.Strategy.status,
+    M.Strategy.headline_level,
+    M.Strategy.headline_certainty,
+    M.Strategy.harm_flag,
+    M.Strategy.updated_at,
+    M.Strategy.confidential,
+    M.Strategy.is_sample,
+    M.Strategy.version,
+)
+
+
+def _source_counts(strategy_ids: list[int]) -> Select:
+    """(strategy id, live evidence sources) for these strategies; absent means none."""
+    return (
+        select(M.StrategySource.strategy_id, func.count(M.StrategySource.id))
+        .join(M.EvidenceSource, M.EvidenceSource.id == M.StrategySource.source_id)
+        .where(
+            M.StrategySource.strategy_id.in_(strategy_ids), M.EvidenceSource.deleted_at.is_(None)
+        )
+        .group_by(M.StrategySource.strategy_id)
+    )
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -89,6 +121,12 @@ def _filtered(stmt: Select, q: StrategyQuery) -> Select:
     return stmt
 
 
+def filter_strategies(stmt: Select, query: StrategyQuery | None = None) -> Select:
+    """Restrict a statement over strategies to the live ones ``query`` matches, as the browser
+    does; the query's sort and window (offset, limit) are not applied."""
+    return _filtered(stmt, query or StrategyQuery())
+
+
 def _rating_order():
     # Best rating first, in the order of DOMAIN.md, not alphabetically.
     return case(
@@ -106,42 +144,56 @@ class StrategyService:
 
     # -- queries -----------------------------------------------------------------------------
     def list(self, query: StrategyQuery | None = None) -> list[R.StrategySummary]:
-        """The strategies matching ``query``, sorted and windowed in SQL."""
+        """The strategies matching ``query``, sorted and windowed in SQL.
+
+        The window is chosen on ids first; only its rows are then read, with their source
+        counts, so a page of 200 among 10,000 strategies neither counts the sources of every
+        strategy nor reads every description (docs/performance.md).
+        """
         q = query or StrategyQuery()
-        count = _source_count().label("source_count")
-        stmt = _filtered(select(M.Strategy, count), q)
+        S = M.Strategy
         if q.sort == "sources":
-            key: Any = count
+            key: Any = _source_count()
         elif q.sort == "rating":
             key = _rating_order()
         else:
-            key = SORT_KEYS.get(q.sort, M.Strategy.title)
+            key = SORT_KEYS.get(q.sort, S.title)
         order = key.desc() if q.descending else key.asc()
-        stmt = stmt.order_by(order, M.Strategy.id.desc() if q.descending else M.Strategy.id)
+        stmt = _filtered(select(S.id), q).order_by(order, S.id.desc() if q.descending else S.id)
         if q.offset:
             stmt = stmt.offset(q.offset)
         if q.limit is not None:
             stmt = stmt.limit(q.limit)
+        rows: dict[int, Any] = {}
+        counts: dict[int, int] = {}
         with self.ctx.read() as session:
-            return [
-                R.StrategySummary(
-                    uid=s.uid,
-                    title=s.title,
-                    partnership_type=s.partnership_type,
-                    focus=s.focus,
-                    geography=s.geography,
-                    status=s.status,
-                    headline_level=s.headline_level,
-                    headline_certainty=s.headline_certainty,
-                    harm_flag=s.harm_flag,
-                    source_count=n,
-                    updated_at=s.updated_at,
-                    confidential=s.confidential,
-                    is_sample=s.is_sample,
-                    version=s.version,
+            ids = list(session.scalars(stmt))
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start : start + _IN_CHUNK]
+                rows.update(
+                    (r.id, r) for r in session.execute(select(*_SUMMARY).where(S.id.in_(chunk)))
                 )
-                for s, n in session.execute(stmt)
-            ]
+                counts.update((i, n) for i, n in session.execute(_source_counts(chunk)))
+        return [
+            R.StrategySummary(
+                uid=s.uid,
+                title=s.title,
+                partnership_type=s.partnership_type,
+                focus=s.focus,
+                geography=s.geography,
+                status=s.status,
+                headline_level=s.headline_level,
+                headline_certainty=s.headline_certainty,
+                harm_flag=s.harm_flag,
+                source_count=counts.get(s.id, 0),
+                updated_at=s.updated_at,
+                confidential=s.confidential,
+                is_sample=s.is_sample,
+                version=s.version,
+            )
+            for s in (rows.get(i) for i in ids)
+            if s is not None  # purged between the two reads
+        ]
 
     def count(self, query: StrategyQuery | None = None) -> int:
         stmt = _filtered(select(func.count(M.Strategy.id)), query or StrategyQuery())
@@ -259,18 +311,11 @@ def build_detail(session: Session, row: M.Strategy) -> R.StrategyDetail:
         .order_by(M.Outcome.id)
         .options(
             selectinload(M.Outcome.indicators).selectinload(M.Indicator.measurements),
-            selectinload(M.Outcome.findings).selectinload(M.Finding.source),
             selectinload(M.Outcome.rating),
             selectinload(M.Outcome.overrides),
         )
     ).all()
-    sources = session.scalars(
-        select(M.EvidenceSource)
-        .join(M.StrategySource, M.StrategySource.source_id == M.EvidenceSource.id)
-        .where(M.StrategySource.strategy_id == row.id, M.EvidenceSource.deleted_at.is_(None))
-        .order_by(M.EvidenceSource.year.desc(), M.EvidenceSource.id)
-        .options(selectinload(M.EvidenceSource.tags))
-    ).all()
+    findings = _finding_records(session, outcomes)
     outcome_details = []
     for o in outcomes:
         overrides = tuple(crud.to_record(K.RATING_OVERRIDE, ov) for ov in o.overrides)
@@ -297,9 +342,7 @@ def build_detail(session: Session, row: M.Strategy) -> R.StrategyDetail:
                     )
                     for i in o.indicators
                 ),
-                findings=tuple(
-                    crud.to_record(K.FINDING, f) for f in o.findings if f.source.deleted_at is None
-                ),
+                findings=findings.get(o.id, ()),
                 rating=rating,
                 overrides=overrides,
             )
@@ -311,8 +354,57 @@ def build_detail(session: Session, row: M.Strategy) -> R.StrategyDetail:
             for p in sorted(row.partners, key=lambda p: (p.role != E.PartnerRole.LEAD, p.id))
         ),
         outcomes=tuple(outcome_details),
-        sources=tuple(crud.to_record(K.EVIDENCE_SOURCE, s) for s in sources),
+        sources=_source_records(session, row.id),
         external_ratings=tuple(crud.to_record(K.EXTERNAL_RATING, x) for x in row.external_ratings),
         notes=tuple(crud.to_record(K.NOTE, n) for n in row.notes),
         attachments=tuple(crud.to_record(K.ATTACHMENT, a) for a in row.attachments),
     )
+
+
+# A strategy can hold hundreds of sources and thousands of findings: they are read as plain rows
+# rather than ORM objects, which took most of the time of opening such a strategy.
+def _plain(row: Any, **extra: Any) -> SimpleNamespace:
+    """A Core row as an object ``crud.to_record`` can read (it reads attributes by name)."""
+    return SimpleNamespace(**row._mapping, **extra)
+
+
+def _source_records(session: Session, strategy_id: int) -> tuple:
+    """The strategy's live evidence sources, newest first, as records with their tags."""
+    src, link = M.EvidenceSource, M.StrategySource
+    linked = select(link.source_id).where(link.strategy_id == strategy_id)
+    tags: dict[int, list[SimpleNamespace]] = {}
+    for source_id, name in session.execute(
+        select(M.source_tags.c.source_id, M.Tag.name)
+        .join(M.Tag, M.Tag.id == M.source_tags.c.tag_id)
+        .where(M.source_tags.c.source_id.in_(linked))
+        .order_by(M.Tag.name)
+    ):
+        tags.setdefault(source_id, []).append(SimpleNamespace(name=name))
+    rows = session.execute(
+        select(*src.__table__.columns)
+        .join(link, link.source_id == src.id)
+        .where(link.strategy_id == strategy_id, src.deleted_at.is_(None))
+        .order_by(src.year.desc(), src.id)
+    )
+    return tuple(
+        crud.to_record(K.EVIDENCE_SOURCE, _plain(r, tags=tags.get(r.id, []))) for r in rows
+    )
+
+
+def _finding_records(session: Session, outcomes: Sequence[M.Outcome]) -> dict[int, tuple]:
+    """Outcome id -> its findings whose source is not in the Trash, as records."""
+    by_id = {o.id: o for o in outcomes}
+    found: dict[int, list] = {}
+    if not by_id:
+        return {}
+    rows = session.execute(
+        select(*M.Finding.__table__.columns, M.EvidenceSource.uid.label("source_uid"))
+        .join(M.EvidenceSource, M.EvidenceSource.id == M.Finding.source_id)
+        .where(M.Finding.outcome_id.in_(list(by_id)), M.EvidenceSource.deleted_at.is_(None))
+        .order_by(M.Finding.outcome_id, M.Finding.id)
+    )
+    for r in rows:
+        source = SimpleNamespace(uid=r.source_uid)
+        record = crud.to_record(K.FINDING, _plain(r, source=source, outcome=by_id[r.outcome_id]))
+        found.setdefault(r.outcome_id, []).append(record)
+    return {k: tuple(v) for k, v in found.items()}

@@ -1,15 +1,18 @@
-"""The QApplication and the desktop start-up sequence (first-run offer of the sample)."""
+"""The QApplication and the desktop start-up sequence: open (or recover) the database, then
+the main window with the first-run welcome."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from evidencetracker import __version__
+from evidencetracker.config import load_preferences
+from evidencetracker.db.errors import DatabaseError, NotADatabaseError, WrongPassphraseError
 from evidencetracker.services.container import Services
-from evidencetracker.services.sample import SAMPLE_LABEL, load_sample
+from evidencetracker.services.recovery import open_or_recover, restore_recovered
 from evidencetracker.ui import dialogs
 
 
@@ -21,32 +24,68 @@ def make_qapp() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def report_open_error(message: str) -> None:
-    make_qapp()
-    dialogs.show_error(None, "Cannot open the database", message)
-
-
-def offer_sample(services: Services) -> bool:
-    """On a new, empty database, offer the illustrative sample; True when it was loaded."""
-    if services.strategies.count() or not dialogs.ask_yes_no(
+def ask_passphrase(name: str) -> str | None:
+    """The passphrase of an encrypted database; it lives only in memory, never in settings."""
+    text, ok = QInputDialog.getText(
         None,
-        "Welcome to EvidenceTracker",
-        "This is a new, empty database.\n\nLoad ten example strategies to explore the app? "
-        f"They are marked \u201c{SAMPLE_LABEL}\u201d and can be deleted at any time.",
-    ):
-        return False
-    load_sample(services)
-    return True
+        "Encrypted database",
+        f"{name} may be an encrypted EvidenceTracker database.\n"
+        "Enter its passphrase to open it (Cancel to give up):",
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok and text else None
 
 
-def run(services: Services, first_run: bool, on_exit: Callable[[], None] = lambda: None) -> int:
+def open_at_startup(target: str, author) -> Services | None:  # noqa: ANN001
+    """Open the database, offering a backup if it is damaged and a passphrase if encrypted.
+
+    Returns None when the person chose to quit (or nothing could be opened).
+    """
+    from evidencetracker.ui.recovery_dialog import RecoveryChoice, RecoveryDialog
+
+    make_qapp()
+    key: str | None = None
+    while True:
+        try:
+            result = open_or_recover(target, author, key=key)
+            break
+        except (NotADatabaseError, WrongPassphraseError) as exc:
+            if not Path(target).exists() or "://" in target:
+                dialogs.show_error(None, "Cannot open the database", str(exc))
+                return None
+            key = ask_passphrase(Path(target).name)
+            if key is None:
+                dialogs.show_error(None, "Cannot open the database", str(exc))
+                return None
+        except DatabaseError as exc:
+            dialogs.show_error(None, "Cannot open the database", str(exc))
+            return None
+    if result.warning:
+        dialogs.show_info(None, "Where the database is kept", result.warning)
+    if result.services is not None:
+        return result.services
+    dialog = RecoveryDialog(result.recovery)
+    dialog.exec()
+    if dialog.choice is RecoveryChoice.RESTORE:
+        try:
+            return restore_recovered(result.recovery, author, key=key)
+        except (DatabaseError, OSError) as exc:
+            dialogs.show_error(None, "The backup could not be restored", str(exc))
+            return None
+    if dialog.choice is RecoveryChoice.START_EMPTY:
+        return Services.open(target, author, key=key)
+    return None
+
+
+def run(services: Services, first_run: bool) -> int:
+    """Show the main window; on a new database, the welcome offers the sample or an empty start."""
     from evidencetracker.ui.main_window import MainWindow
 
     app = make_qapp()
-    if first_run:
-        offer_sample(services)
-    window = MainWindow(services)
+    window = MainWindow(services, prefs=load_preferences())
     window.show()
+    if first_run:
+        window.show_welcome()
     code = app.exec()
-    on_exit()
+    window.services.close()
     return code

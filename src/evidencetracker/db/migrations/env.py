@@ -12,7 +12,8 @@ config = context.config
 
 def include_name(name, type_, parent_names):  # noqa: ANN001 - alembic hook signature
     # Full-text index tables are managed by their own DDL, not by autogenerate.
-    return not (type_ == "table" and name is not None and name.endswith("_fts"))
+    # FTS5 also creates shadow tables (<name>_fts_data, _idx, _config, _docsize).
+    return not (type_ == "table" and name is not None and "_fts" in name)
 
 
 def run_migrations_online() -> None:

@@ -1,0 +1,1 @@
+"""Scale benchmarks: a synthetic database generator and the measurements of docs/performance.md."""

@@ -1,0 +1,1 @@
+"""ReportLab briefs: pure functions of redacted records and options that write PDFs."""
