@@ -140,3 +140,13 @@ def test_backup_is_a_verified_copy_taken_with_the_backup_api(services: Services,
     assert conn.execute("SELECT title FROM strategies").fetchall() == [("Kept",)]
     conn.close()
     assert not (tmp_path / "copy.sqlite.tmp").exists()
+
+
+def test_the_revision_chain_read_from_files_matches_alembic():
+    from alembic.script import ScriptDirectory
+
+    from evidencetracker.db.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert known_revisions() == [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert head_revision() == script.get_current_head()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.orm import sessionmaker
 
 from evidencetracker.db.backup import take_backup
@@ -26,24 +25,52 @@ from evidencetracker.db.errors import (
     NotADatabaseError,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NO_VERSION = object()  # tables exist but no alembic_version: not ours
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*['\"]?(\w*)['\"]?", re.M)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
 def known_revisions() -> list[str]:
-    """All schema revisions this version of the app knows, oldest first."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    """All schema revisions this version of the app knows, oldest first.
+
+    Read from the migration files' ``revision``/``down_revision`` lines rather than through
+    Alembic, whose import alone costs a quarter of a second at every start; Alembic is loaded
+    only when a database actually needs upgrading. A test checks both agree.
+    """
+    return list(_revision_chain())
+
+
+@cache
+def _revision_chain() -> tuple[str, ...]:
+    parents: dict[str, str | None] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_ASSIGNMENT.findall(path.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            parent = found.get("down_revision")
+            parents[found["revision"]] = None if parent in (None, "", "None") else parent
+    children = {parent: child for child, parent in parents.items()}
+    chain, current = [], children.get(None)
+    while current is not None:
+        chain.append(current)
+        current = children.get(current)
+    if len(chain) != len(parents):
+        raise RuntimeError("the migration files do not form one chain of revisions")
+    return tuple(chain)
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -122,6 +149,8 @@ def _upgrade(url: str, key: str | None = None) -> None:
     engine = _migration_engine(url, key)
     try:
         with engine.connect() as conn:
+            from alembic import command
+
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
@@ -174,7 +203,9 @@ def open_database(
             with probe.connect() as conn:
                 tables = set(inspect(conn).get_table_names())
                 if "alembic_version" in tables:
-                    revision = MigrationContext.configure(conn).get_current_revision()
+                    revision = conn.execute(
+                        text("SELECT version_num FROM alembic_version")
+                    ).scalar()
                 elif tables & {"strategies", "evidence_sources"}:
                     revision = _NO_VERSION
         except Exception as exc:  # the driver's own error types vary

@@ -15,8 +15,6 @@ from typing import Any
 
 from evidencetracker.domain.errors import FieldError, StorageError, ValidationError
 from evidencetracker.domain.privacy import Disclosure, RedactedDetail, redact_detail
-from evidencetracker.reports import comparison_brief, portfolio_brief, strategy_brief
-from evidencetracker.reports.document import save
 from evidencetracker.reports.options import BriefOptions
 from evidencetracker.services.comparison import ComparisonService
 from evidencetracker.services.context import ServiceContext, storage_message
@@ -50,6 +48,8 @@ def file_name(title: str, uid: Any) -> str:
 def write_pdf(path: Path, data: bytes) -> Path:
     """Write a PDF atomically; translate OS failures into a message naming the file."""
     try:
+        from evidencetracker.reports.document import save
+
         return save(path, data)
     except OSError as exc:
         reason = storage_message(exc) or exc.strerror or str(exc)
@@ -97,6 +97,8 @@ class BriefService:
     ) -> bytes:
         """The PDF bytes of a strategy brief (for a preview before saving)."""
         rd = self.redacted(uid, disclosure or Disclosure())
+        from evidencetracker.reports import strategy_brief
+
         return strategy_brief.render_strategy_brief(rd, options or BriefOptions())
 
     def strategy_brief(
@@ -131,6 +133,8 @@ class BriefService:
         Raises:
             StorageError: ``folder`` cannot be created.
         """
+        from evidencetracker.reports import strategy_brief
+
         folder = Path(folder)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -172,6 +176,8 @@ class BriefService:
             ValidationError: not 2 to 6 strategies, or a confidential one not included.
             NotFoundError: an ID names no strategy.
         """
+        from evidencetracker.reports import comparison_brief
+
         disclosure = disclosure or Disclosure()
         comparison = self.comparisons.compare(uids)
         details = [self.redacted(s.uid, disclosure) for s in comparison.strategies]
@@ -203,6 +209,8 @@ class BriefService:
 
         Confidential strategies are left out (of the list and of the gap map) unless included.
         """
+        from evidencetracker.reports import portfolio_brief
+
         disclosure = disclosure or Disclosure()
         base = query or StrategyQuery()
         listed = self.strategies.list(

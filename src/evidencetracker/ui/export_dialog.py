@@ -111,6 +111,7 @@ class ExportDialog(QDialog):
         self.small_cell_k = QSpinBox()
         self.small_cell_k.setRange(1, 1000)
         self.small_cell_k.setValue(small_cell_k)
+        self.small_cell_k.setMaximumWidth(90)
         self.small_cell_k.setAccessibleName("Smallest person count shown")
         self.small_cell_k.setToolTip("Person counts below k are written as 'fewer than k'")
         self.k_note = QLabel("")
@@ -285,10 +286,11 @@ class ExportDialog(QDialog):
         self.progress.setValue(1)
         for path in self.written:
             size = path.stat().st_size if path.exists() else 0
-            self.files.addItem(f"{path}  ({_size(size)})")
+            self.files.addItem(f"{path.name}  ({_size(size)})")
         note = " Includes CONFIDENTIAL content." if self.include_confidential.isChecked() else ""
         n = len(self.written)
-        self.status.setText(f"Wrote {n} file{'' if n == 1 else 's'}.{note}")
+        where = self.written[0].parent if self.written else ""
+        self.status.setText(f"Wrote {n} file{'' if n == 1 else 's'} into {where}.{note}")
         self.exported.emit(self.written)
         self._close_if_asked()
 

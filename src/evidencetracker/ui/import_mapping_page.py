@@ -237,6 +237,8 @@ class MappingPage(QWizardPage):
         return self.proposal is not None and not self._missing()
 
     def validatePage(self) -> bool:  # noqa: N802
+        if not self.isComplete():
+            return False  # also when next() is called directly, not only by the button
         self.owner.converter = self.proposal.converter if self.proposal else None
         self.owner.mapping = self.mapping()
         return True

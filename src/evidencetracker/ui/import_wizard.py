@@ -8,14 +8,12 @@ TaskRunner's worker (see ``GeneratorTask``); the pages only show what comes back
 
 from __future__ import annotations
 
-import inspect
-import threading
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -33,6 +31,7 @@ from evidencetracker.services.container import Services
 from evidencetracker.services.importing import ImportReport, ImportService
 from evidencetracker.services.importing.citations import run_citations
 from evidencetracker.services.importing.plan import Progress
+from evidencetracker.ui.generator_task import GeneratorTask
 from evidencetracker.ui.import_dry_run_page import DryRunPage, plain_label
 from evidencetracker.ui.import_mapping_page import MappingPage
 from evidencetracker.ui.tasks import TaskRunner
@@ -46,8 +45,8 @@ KINDS = {
     ".json": ("bundle", "EvidenceTracker JSON bundle"),
 }
 FILTERS = (
-    "Importable files (*.csv *.xlsx *.xlsm *.ris *.bib *.json);;Spreadsheets (*.csv *.xlsx *.xlsm);;"
-    "Citations (*.ris *.bib);;JSON bundle (*.json)"
+    "Importable files (*.csv *.xlsx *.xlsm *.ris *.bib *.json);;"
+    "Spreadsheets (*.csv *.xlsx *.xlsm);;Citations (*.ris *.bib);;JSON bundle (*.json)"
 )
 FILE_PAGE, MAPPING_PAGE, DRY_RUN_PAGE, IMPORT_PAGE = range(4)
 
@@ -61,62 +60,6 @@ def pick_import_file(parent: QWidget | None) -> str:
 def kind_of(path: Path) -> tuple[str, str] | None:
     """('spreadsheet' | 'citations' | 'bundle', a label), or None for other files."""
     return KINDS.get(path.suffix.lower())
-
-
-class GeneratorTask(QObject):
-    """Runs a service generator on the worker: progress by signal, a cancel flag, one result.
-
-    ``factory(cancelled)`` builds the generator (or returns a plain result); ``drop()`` makes
-    the callbacks ignore a task that was overtaken, so late answers never reach the page.
-    """
-
-    progress = Signal(object)
-
-    def __init__(
-        self,
-        tasks: TaskRunner,
-        factory: Callable[[Callable[[], bool]], Any],
-        on_progress: Callable[[Progress], None],
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        parent: QObject,
-    ):
-        super().__init__(parent)
-        self.cancel_event = threading.Event()
-        self.running = True
-        self.dropped = False
-        self.progress.connect(on_progress, Qt.ConnectionType.QueuedConnection)
-        signal = self.progress
-
-        def job() -> Any:
-            result = factory(self.cancel_event.is_set)
-            if not inspect.isgenerator(result):
-                return result
-            while True:
-                try:
-                    step = next(result)
-                except StopIteration as stop:
-                    return stop.value
-                signal.emit(step)
-
-        def done(result: Any) -> None:
-            self.running = False
-            if not self.dropped:
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            self.running = False
-            if not self.dropped:
-                on_error(exc)
-
-        tasks.submit(job, done, failed)
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def drop(self) -> None:
-        self.cancel_event.set()
-        self.dropped = True
 
 
 class FilePage(QWizardPage):
@@ -160,9 +103,7 @@ class FilePage(QWizardPage):
         if path is None:
             self.kind_label.setText("")
         elif kind_of(path) is None:
-            self.kind_label.setText(
-                f"{path.name}: choose a .csv, .xlsx, .ris, .bib or .json file."
-            )
+            self.kind_label.setText(f"{path.name}: choose a .csv, .xlsx, .ris, .bib or .json file.")
         elif not path.is_file():
             self.kind_label.setText(f"{path} does not exist.")
         else:
@@ -268,12 +209,10 @@ class ImportPage(QWizardPage):
         lines = [report.summary()]
         if not report.cancelled and report.rejected:
             lines.append(
-                f"{len(report.rejected)} rejected rows were left out (listed on the previous "
-                "page)."
+                f"{len(report.rejected)} rejected rows were left out (listed on the previous page)."
             )
-        if services_backed := self.owner.services.backups is not None:
+        if not report.cancelled and self.owner.services.backups is not None:
             lines.append("A verified backup was taken before the import (Tools > Backups).")
-        del services_backed
         self.summary.setText("\n".join(lines))
         if not report.cancelled:
             self.owner.imported.emit(report)

@@ -190,13 +190,25 @@ class RatingTab(QWidget):
 
     # -- loading -----------------------------------------------------------------------------
     def show_strategy(self, detail_or_uid: Any) -> None:
-        """Load and show the ratings of a strategy (a StrategyDetail, record, summary or uid)."""
+        """Load and show the ratings of a strategy (a StrategyDetail, record, summary or uid).
+
+        Inside the editor the tab loads only when it is shown: building the cards of a strategy
+        with hundreds of studies is work nobody asked for while another tab is open.
+        """
         self._uid = strategy_uid_of(detail_or_uid)
-        self.refresh()
+        self._stale = True
+        if self.isVisible() or self.parent() is None:
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self.refresh()
 
     def refresh(self) -> None:
         if self._uid is None:
             return
+        self._stale = False
         self._request += 1
         request, uid = self._request, self._uid
         self.status.setText("Loading ratings\u2026")

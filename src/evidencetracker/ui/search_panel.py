@@ -71,10 +71,7 @@ def _split_markers(text: str) -> list[str]:
 def hit_html(hit: SearchHit) -> str:
     kind = html.escape(hit.entity_type.capitalize())
     title = html.escape(hit.title or "(untitled)")
-    return (
-        f"<span style='color:#5a6570'>{kind}</span> &nbsp;<b>{title}</b>"
-        f"<br/><span>{snippet_html(hit.snippet)}</span>"
-    )
+    return f"<i>{kind}</i> &nbsp;<b>{title}</b><br/><span>{snippet_html(hit.snippet)}</span>"
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -251,7 +248,11 @@ class SearchPanel(QWidget):
         # Down/Up in the field move through the results, so the keyboard never has to leave it.
         if watched is self.field and isinstance(event, QKeyEvent):
             key = event.key()
-            if event.type() == QEvent.Type.KeyPress and key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():
+            if (
+                event.type() == QEvent.Type.KeyPress
+                and key in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+                and self.results.count()
+            ):
                 step = 1 if key == Qt.Key.Key_Down else -1
                 row = min(max(self.results.currentRow() + step, 0), self.results.count() - 1)
                 self.results.setCurrentRow(row)

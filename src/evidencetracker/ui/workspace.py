@@ -39,7 +39,7 @@ def _in_dialog(widget: QWidget, title: str, parent: QWidget, size: tuple[int, in
     dialog.resize(*size)
     layout = QVBoxLayout(dialog)
     layout.addWidget(widget)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Not deleted on close: a job of the widget may still be on its way back from the worker.
     return dialog
 
 
@@ -116,6 +116,13 @@ class Workspace(QObject):
 
         self.window.tasks.submit(services.conflicts.open_count, shown, lambda _exc: None)
 
+    def _replace_dialog(self, dialog: QDialog) -> None:
+        # The previous tool window goes once nothing can call back into it any more.
+        old = self.dialog
+        if old is not None and not old.isVisible() and self.window.tasks.pending() == 0:
+            old.deleteLater()
+        self.dialog = dialog
+
     # -- comparison and gap map ----------------------------------------------------------------
     def _selected_for_comparison(self) -> list[Any] | None:
         uids = self.window.browser.selected_uids()
@@ -134,7 +141,7 @@ class Workspace(QObject):
         if uids is None:
             return
         view = ComparisonView(self.window.services, self.window.tasks)
-        self.dialog = _in_dialog(view, "Compare strategies", self.window, (1200, 720))
+        self._replace_dialog(_in_dialog(view, "Compare strategies", self.window, (1200, 720)))
         view.compare(uids)
         self.dialog.show()
 
@@ -256,6 +263,6 @@ class Workspace(QObject):
         view = ConflictsView(self.window.services, self.window.tasks)
         view.resolved.connect(lambda _c: self.window.browser.refresh())
         view.count_changed.connect(lambda _n: self.update_conflict_count())
-        self.dialog = _in_dialog(view, "Conflicts", self.window, (900, 600))
+        self._replace_dialog(_in_dialog(view, "Conflicts", self.window, (900, 600)))
         view.refresh()
         self.dialog.show()
