@@ -34,6 +34,9 @@ bench: $(STAMP_TEST)
 
 screenshots: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_rating_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_io_screenshots.py
+	$(BIN)/python docs/make_brief_examples.py
 
 clean:
 	rm -rf $(VENV) build dist

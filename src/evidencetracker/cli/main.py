@@ -29,9 +29,17 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_DATABASE, EXIT_INVALID = 0
 
 
 def command_modules() -> list:
-    """Every ``cli/commands_*.py`` module; each registers its own sub-commands."""
+    """Every ``cli/commands_*.py`` module; each registers its own sub-commands.
+
+    The foundation commands (init, list, show) come first in the help; the rest by module name.
+    """
     names = sorted(
-        m.name for m in pkgutil.iter_modules(cli_package.__path__) if m.name.startswith("commands_")
+        (
+            m.name
+            for m in pkgutil.iter_modules(cli_package.__path__)
+            if m.name.startswith("commands_")
+        ),
+        key=lambda name: (name != "commands_core", name),
     )
     return [importlib.import_module(f"{cli_package.__name__}.{name}") for name in names]
 

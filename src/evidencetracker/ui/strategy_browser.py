@@ -112,8 +112,10 @@ class StrategyBrowser(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((260, 170, 150, 110, 85, 150, 60, 120)):
+        for col, width in enumerate((250, 170, 150, 110, 85, 225, 60, 120)):
             self.table.setColumnWidth(col, width)
+        # The rating is what people scan for: show it beside the title unless they moved it.
+        header.moveSection(header.visualIndex(RATING_COLUMN), 1)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
