@@ -20,13 +20,13 @@ def _shown_titles(window) -> list[str]:
     return [r.title for r in window.model.rows()]
 
 
-def test_text_filter_typed_after_ctrl_f(qtbot, sample_window, services: Services):
+def test_text_filter_typed_after_ctrl_l(qtbot, sample_window, services: Services):
     window = sample_window
-    qtbot.keyClick(window.table, Qt.Key.Key_F, CTRL)
+    qtbot.keyClick(window.table, Qt.Key.Key_L, CTRL)
     assert window.browser.filter_edit.hasFocus()
     qtbot.keyClicks(window.browser.filter_edit, "mekong")
     qtbot.waitUntil(lambda: _shown_titles(window) == ["Mekong Ethical Recruitment Alliance"])
-    assert window.browser.count_label.text() == "1 strategies"
+    assert window.browser.count_label.text() == "1 strategy"
     window.browser.filter_edit.clear()
     qtbot.waitUntil(lambda: window.model.rowCount() == services.strategies.count())
     idle(qtbot, window)

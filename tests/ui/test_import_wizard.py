@@ -164,6 +164,28 @@ def test_cancel_during_import_leaves_the_database_unchanged(
     assert sorted(s.title for s in services.strategies.list()) == before
 
 
+def test_closing_during_the_dry_run_waits_for_it_then_closes(
+    qtbot, open_wizard, services, tmp_path, monkeypatch
+):
+    started, gate, real = threading.Event(), threading.Event(), crud.create
+
+    def held(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        started.set()
+        gate.wait(10)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(crud, "create", held)
+    wizard = open_wizard(_write_csv(tmp_path / "programmes.csv", STRATEGIES))
+    _mapped(qtbot, wizard)
+    wizard.next()
+    qtbot.waitUntil(started.is_set)
+    wizard.reject()
+    assert wizard.isVisible()  # the worker still holds the dry run: close once it stops
+    gate.set()
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert services.strategies.count() == 0
+
+
 def test_unreadable_file_says_why_and_cannot_go_on(qtbot, open_wizard, tmp_path):
     wizard = open_wizard(_write_csv(tmp_path / "empty.csv", []))
     _mapped(qtbot, wizard)

@@ -109,6 +109,7 @@ def test_every_action_is_in_a_menu_and_standard_shortcuts_are_used(qtbot, window
     assert keys[ActionId.SAVE] == QKeySequence(QKeySequence.StandardKey.Save)
     assert keys[ActionId.UNDO] == QKeySequence("Ctrl+Z")
     assert keys[ActionId.FIND] == QKeySequence("Ctrl+F")
+    assert keys[ActionId.FILTER] == QKeySequence("Ctrl+L")
     assert keys[ActionId.NEW_STRATEGY] == QKeySequence("Ctrl+N")
     assert keys[ActionId.OPEN_DATABASE] == QKeySequence("Ctrl+O")
 

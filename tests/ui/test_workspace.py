@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
 
 from evidencetracker.domain.enums import Focus, PartnershipType
 from evidencetracker.services.container import Services
@@ -107,4 +108,67 @@ def test_open_conflicts_show_in_the_status_bar(qtbot, window, services: Services
     dialog = window.workspace.dialog
     assert dialog.windowTitle() == "Conflicts"
     dialog.close()
+    idle(qtbot, window)
+
+
+def test_ctrl_f_searches_and_a_result_opens_its_strategy(qtbot, sample_window):
+    window = sample_window
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.workspace.search_panel
+    assert window.workspace.search_dock.isVisible() and panel.field.hasFocus()
+    qtbot.keyClicks(panel.field, "recruitment fees")
+    qtbot.waitUntil(lambda: panel.results.count() > 0, timeout=10000)
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: window.editor.detail is not None and window.editor.detail.strategy.title == MEKONG,
+        timeout=10000,
+    )
+    idle(qtbot, window)
+
+
+def test_dropping_a_csv_on_the_window_opens_the_import_wizard(qtbot, sample_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    window = sample_window
+    csv = tmp_path / "programmes.csv"
+    csv.write_text("title,partnership_type,focus\nHotline,ngo_coalition,protection\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(csv))])
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(
+        QPoint(5, 5), actions, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPoint(5, 5), actions, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(window, drop)
+    wizard = window.workspace.dialog
+    assert type(wizard).__name__ == "ImportWizard"
+    assert wizard.file_page.path_edit.text() == str(csv)
+    wizard.reject()
+
+    other = tmp_path / "notes.txt"
+    other.write_text("not importable")
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    refused = QDragEnterEvent(
+        QPoint(5, 5), actions, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
+    refused.ignore()
+    QApplication.sendEvent(window, refused)
+    assert not refused.isAccepted()
+    idle(qtbot, window)
+
+
+def test_import_and_export_are_in_the_file_menu(qtbot, sample_window):
+    window = sample_window
+    file_actions = window.menus["File"].actions()
+    assert window.actions[ActionId.IMPORT] in file_actions
+    assert window.actions[ActionId.EXPORT_DATA] in file_actions
+    window.actions[ActionId.EXPORT_DATA].trigger()
+    dialog = window.workspace.dialog
+    assert type(dialog).__name__ == "ExportDialog"
+    dialog.reject()
     idle(qtbot, window)

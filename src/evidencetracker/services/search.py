@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, String, Uuid, text
+from sqlalchemy import Float, Integer, String, Uuid, text
 
 from evidencetracker.domain import search_query as Q
 from evidencetracker.services.context import ServiceContext
@@ -172,7 +172,15 @@ class SearchService:
                 else:
                     stmt, params = self._like(target, terms)
                 params["limit"] = limit
-                for row in session.execute(stmt, params):
+                if engine == "fts5":
+                    params["pool"] = max(4 * limit, 200)
+                    rows = session.execute(stmt, params).all()
+                    # Fewer live rows than wanted from a full pool: trashed rows crowded it.
+                    if len(rows) < limit and (not rows or rows[0].pooled == params["pool"]):
+                        rows = session.execute(stmt, {**params, "pool": -1}).all()
+                else:
+                    rows = session.execute(stmt, params).all()
+                for row in rows:
                     snippet = row.snippet or ""
                     if engine == "like":
                         snippet = Q.highlight(snippet, terms)
@@ -200,19 +208,30 @@ class SearchService:
         )
 
     def _fts5(self, target: _Target, terms: list[Q.Term]) -> tuple[Any, dict]:
+        # Ranking has to score every match, but only the best ``pool`` matches are then
+        # checked for being alive (a join per row) and given a title, strategy and snippet.
+        # The pool is the best rows by (bm25, rowid) - a total order - so when it holds
+        # ``limit`` live rows they are exactly the best ``limit`` live rows of all matches;
+        # ``search`` retries with an unlimited pool (-1) when it does not.
         fts = f"{target.table}_fts"
         weights = ", ".join(f"{w:g}" for w in target.weights)
-        snippet = f"snippet({fts}, -1, :hs, :he, '…', 16)"
-        score = f"-bm25({fts}, {weights})"
+        a = target.alias
+        pool = (
+            f"SELECT rowid AS rid, bm25({fts}, {weights}) AS bm FROM {fts} "
+            f"WHERE {fts} MATCH :q ORDER BY bm, rid LIMIT :pool"
+        )
+        # CROSS JOIN keeps SQLite's join order: the pool first, then one index row each.
         sql = (
-            f"SELECT {target.alias}.uid AS uid, {target.strategy_sql} AS strategy_uid, "
-            f"{target.title_sql} AS title, {snippet} AS snippet, {score} AS score "
-            f"FROM {fts} JOIN {target.table} {target.alias} ON {target.alias}.id = {fts}.rowid "
-            f"{target.joins} WHERE {fts} MATCH :q AND {target.alive} "
-            f"ORDER BY bm25({fts}, {weights}) LIMIT :limit"
+            f"SELECT {a}.uid AS uid, {target.strategy_sql} AS strategy_uid, "
+            f"{target.title_sql} AS title, snippet({fts}, -1, :hs, :he, '…', 16) AS snippet, "
+            f"-best.bm AS score, best.pooled AS pooled "
+            f"FROM (SELECT rid, bm, count(*) OVER () AS pooled FROM ({pool})) AS best "
+            f"CROSS JOIN {fts} CROSS JOIN {target.table} {a} {target.joins} "
+            f"WHERE {fts}.rowid = best.rid AND {fts} MATCH :q AND {a}.id = best.rid "
+            f"AND {target.alive} ORDER BY best.bm, best.rid LIMIT :limit"
         )
         params = {"q": Q.fts5_query(terms), "hs": Q.HIGHLIGHT_START, "he": Q.HIGHLIGHT_END}
-        return text(sql).columns(**_columns()), params
+        return text(sql).columns(**_columns(), pooled=Integer()), params
 
     def _postgres(self, target: _Target, terms: list[Q.Term]) -> tuple[Any, dict]:
         pieces, params = [], {}

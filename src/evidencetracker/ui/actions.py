@@ -39,6 +39,9 @@ class ActionId(Enum):
     CHECK_DATABASE = auto()
     SYNC = auto()
     CONFLICTS = auto()
+    FILTER = auto()
+    IMPORT = auto()
+    EXPORT_DATA = auto()
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,21 @@ SPECS: dict[ActionId, ActionSpec] = {
     ),
     ActionId.UNDO: ActionSpec("&Undo", "Undo the last save or delete", SK.Undo, "Ctrl+Z"),
     ActionId.REDO: ActionSpec("&Redo", "Redo what was undone", SK.Redo, "Ctrl+Shift+Z"),
-    ActionId.FIND: ActionSpec("&Find…", "Filter the strategies by text", SK.Find, "Ctrl+F"),
+    ActionId.FIND: ActionSpec(
+        "&Search…", "Search strategies, evidence and findings", SK.Find, "Ctrl+F"
+    ),
+    ActionId.FILTER: ActionSpec(
+        "&Filter the List",
+        "Filter the strategies by words in the title or summary",
+        None,
+        "Ctrl+L",
+    ),
+    ActionId.IMPORT: ActionSpec(
+        "&Import…", "Import a spreadsheet, citations or a bundle", None, "Ctrl+Shift+I"
+    ),
+    ActionId.EXPORT_DATA: ActionSpec(
+        "&Export Data…", "Export to CSV, XLSX, RIS or a JSON bundle", None, "Ctrl+Shift+E"
+    ),
     ActionId.REFRESH: ActionSpec(
         "&Refresh", "Reload from the database", SK.Refresh, "F5", SP.SP_BrowserReload
     ),

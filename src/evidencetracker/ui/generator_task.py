@@ -21,6 +21,7 @@ class GeneratorTask(QObject):
     """
 
     progress = Signal(object)
+    stopped = Signal()  # the job has ended (also when dropped): the worker is free of it
 
     def __init__(
         self,
@@ -53,11 +54,13 @@ class GeneratorTask(QObject):
             self.running = False
             if not self.dropped:
                 on_done(result)
+            self.stopped.emit()
 
         def failed(exc: BaseException) -> None:
             self.running = False
             if not self.dropped:
                 on_error(exc)
+            self.stopped.emit()
 
         tasks.submit(job, done, failed)
 

@@ -171,6 +171,7 @@ class DryRunPage(QWizardPage):
         self.task = GeneratorTask(
             owner.tasks, factory, self.on_progress, self.on_done, self.on_error, self
         )
+        self.task.stopped.connect(owner.on_job_finished)
 
     def on_merge_toggled(self, _checked: bool) -> None:
         if self.owner.currentPage() is self:

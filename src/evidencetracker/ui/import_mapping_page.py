@@ -115,7 +115,7 @@ class MappingPage(QWizardPage):
 
     # -- loading -------------------------------------------------------------------------------
     def initializePage(self) -> None:  # noqa: N802
-        self._fill_presets(None)
+        self._fill_presets(self.owner.preset_name)
         self.load(preset=self.owner.preset_name)
 
     def _fill_presets(self, selected: str | None) -> None:

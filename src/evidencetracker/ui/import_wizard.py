@@ -189,6 +189,7 @@ class ImportPage(QWizardPage):
         self.task = GeneratorTask(
             owner.tasks, factory, self.on_progress, self.on_done, self.on_error, self
         )
+        self.task.stopped.connect(owner.on_job_finished)
 
     def cancel(self) -> None:
         if self.task is not None and self.task.running:
@@ -228,7 +229,6 @@ class ImportPage(QWizardPage):
         self.message.setText("")
         self.cancel_button.setVisible(False)
         self.completeChanged.emit()
-        self.owner.on_job_finished()
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.finished

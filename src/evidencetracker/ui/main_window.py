@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         )
         act[A.UNDO].setEnabled(False)
         act[A.REDO].setEnabled(False)
-        act[A.FIND].triggered.connect(self.focus_filter)
+        act[A.FILTER].triggered.connect(self.focus_filter)
         act[A.REFRESH].triggered.connect(lambda: self.browser.refresh())
         act[A.TRASH].triggered.connect(self.show_trash)
         act[A.LOAD_SAMPLE].triggered.connect(self.load_sample)
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _on_rows_loaded(self, held: int, total: int) -> None:
-        self.statusBar().showMessage(f"{total:,} strategies")
+        self.statusBar().showMessage(f"{total:,} strateg{'y' if total == 1 else 'ies'}")
         self.sample_notice.setVisible(any(r.is_sample for r in self.model.rows()[:500]))
 
     def on_changed(self, change: ChangeSet) -> None:

@@ -55,7 +55,7 @@ class StrategyBrowser(QWidget):
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filter")
-        self.filter_edit.setPlaceholderText("Filter by words in the title or summary (Ctrl+F)")
+        self.filter_edit.setPlaceholderText("Filter by words in the title or summary (Ctrl+L)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Filter strategies")
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -217,7 +217,8 @@ class StrategyBrowser(QWidget):
         self.tag_combo.blockSignals(False)
 
     def _on_loaded(self, held: int, total: int) -> None:
-        shown = f"{total:,} strategies" if held >= total else f"{held:,} of {total:,} strategies"
+        noun = "strategy" if total == 1 else "strategies"
+        shown = f"{total:,} {noun}" if held >= total else f"{held:,} of {total:,} {noun}"
         self.count_label.setText(shown)
         pending = self._pending_select
         self._pending_select = None

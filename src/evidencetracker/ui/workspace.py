@@ -10,7 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog, QDockWidget, QPushButton, QVBoxLayout, QWidget
 
 from evidencetracker.domain.privacy import Disclosure
@@ -22,7 +23,10 @@ from evidencetracker.ui.brief_dialog import BatchExport, BriefDialog
 from evidencetracker.ui.check_dialog import CheckDialog
 from evidencetracker.ui.comparison_view import ComparisonView
 from evidencetracker.ui.conflicts_view import ConflictsView
+from evidencetracker.ui.export_dialog import ExportDialog
 from evidencetracker.ui.gap_map_view import GapMapView
+from evidencetracker.ui.import_wizard import ImportWizard, kind_of
+from evidencetracker.ui.search_panel import SearchPanel
 from evidencetracker.ui.sync_dialog import SyncDialog
 
 if TYPE_CHECKING:
@@ -62,6 +66,19 @@ class Workspace(QObject):
         act[A.CHECK_DATABASE].triggered.connect(self.check_database)
         act[A.SYNC].triggered.connect(self.show_sync)
         act[A.CONFLICTS].triggered.connect(self.show_conflicts)
+        act[A.FIND].triggered.connect(self.show_search)
+        act[A.IMPORT].triggered.connect(lambda: self.import_file(None))
+        act[A.EXPORT_DATA].triggered.connect(self.export_data)
+
+        self.search_dock = QDockWidget("Search", window)
+        self.search_dock.setObjectName("search_dock")
+        self.search_dock.hide()
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
+        self.search_panel: SearchPanel | None = None
+
+        # Dropping a spreadsheet, citation file or bundle on the window imports it.
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
 
         self.gap_dock = QDockWidget("Evidence gap map", window)
         self.gap_dock.setObjectName("gap_map_dock")
@@ -96,6 +113,11 @@ class Workspace(QObject):
         self.gap_view = GapMapView(services, window.tasks)
         self.gap_view.cell_activated.connect(self.on_gap_cell)
         self.gap_dock.setWidget(self.gap_view)
+        if self.search_panel is not None:
+            self.search_panel.deleteLater()
+        self.search_panel = SearchPanel(services, window.tasks)
+        self.search_panel.strategy_activated.connect(self.open_strategy)
+        self.search_dock.setWidget(self.search_panel)
         window.browser.model.loaded.connect(lambda *_: self._sync_gap_query())
         self.update_conflict_count()
 
@@ -104,6 +126,57 @@ class Workspace(QObject):
         self.update_conflict_count()
         if self.gap_dock.isVisible() and self.gap_view is not None:
             self.gap_view.refresh()
+        if self.search_dock.isVisible() and self.search_panel is not None:
+            self.search_panel.refresh()
+
+    # -- search, import, export --------------------------------------------------------------
+    def show_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        if self.search_panel is not None:
+            self.search_panel.focus_search()
+
+    def open_strategy(self, uid: Any) -> None:
+        editor = self.window.editor
+        editor.confirm_leave(lambda: editor.load(uid))
+
+    def import_file(self, path: str | None) -> None:
+        window = self.window
+        wizard = ImportWizard(window.services, window.tasks, path, window)
+        wizard.imported.connect(
+            lambda report: window.statusBar().showMessage(report.summary(), 8000)
+        )
+        self.dialog = wizard
+        wizard.open()
+
+    def export_data(self) -> None:
+        window = self.window
+        dialog = ExportDialog(
+            window.services, window.tasks, window, small_cell_k=window.prefs.small_cell_k
+        )
+        self.dialog = dialog
+        dialog.open()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.window and event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+            path = self._droppable(event)
+            if path is None:
+                return False
+            if isinstance(event, QDragEnterEvent):
+                event.acceptProposedAction()
+            elif isinstance(event, QDropEvent):
+                event.acceptProposedAction()
+                self.import_file(path)
+            return True
+        return super().eventFilter(watched, event)
+
+    @staticmethod
+    def _droppable(event: Any) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = urls[0].toLocalFile()
+        return path if kind_of(Path(path)) is not None else None
 
     def update_conflict_count(self) -> None:
         services = self.window.services
