@@ -4,7 +4,8 @@ The database is created and migrated by the app (``open_database``), filled thro
 Core bulk inserts into the app's own tables (the services would take hours at this size), and
 then rated by the app's own ``RatingService.recompute_all``, so headline ratings are real.
 Databases are cached under ``benchmarks/out/`` keyed by size, seed, schema revision and the
-generator version.
+generator version; after a new migration the cached database of the previous revision is
+upgraded (a copy, by the app's own ``open_database``) instead of being generated again.
 
     python benchmarks/generate.py large --seed 1
 """
@@ -14,8 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,7 +29,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` and the app 
 from sqlalchemy import create_engine, event, text
 
 from benchmarks.tables import fill_tables
-from evidencetracker.db.migrate import head_revision, open_database
+from evidencetracker.db.migrate import head_revision, known_revisions, open_database
 
 GENERATOR_VERSION = 1
 OUT_DIR = Path(__file__).resolve().parent / "out"
@@ -76,6 +79,8 @@ def generate(
     spec = SIZES[size] if isinstance(size, str) else size
     path = cache_path(spec, seed, out_dir)
     meta_path = path.with_suffix(".json")
+    if not force and not (path.exists() and meta_path.exists()):
+        _upgrade_cached(spec, seed, out_dir, path, log)
     if path.exists() and meta_path.exists() and not force:
         meta = json.loads(meta_path.read_text())
         return Generated(path, spec, seed, meta["editor_strategy_uid"], meta["counts"], 0.0)
@@ -95,6 +100,47 @@ def generate(
     meta_path.write_text(json.dumps({**meta, "counts": counts, "seconds": seconds}, indent=1))
     log(f"  generated {path.name} in {seconds:.0f} s: {counts}")
     return Generated(path, spec, seed, editor_uid, counts, seconds)
+
+
+def _upgrade_cached(spec: Spec, seed: int, out_dir: Path, path: Path, log) -> bool:  # noqa: ANN001
+    """Make ``path`` from the cached database of an older schema revision, if there is one.
+
+    The newest older copy is copied with SQLite's backup API and upgraded by the app's own
+    ``open_database`` (as a user's file would be), then analysed like a fresh one. This takes
+    seconds where generating takes minutes; the data is the same, since the generator's
+    version is part of the name.
+    """
+    revisions = known_revisions()
+    older = []
+    for candidate in out_dir.glob(f"{spec.name}-seed{seed}-rev*-g{GENERATOR_VERSION}.sqlite"):
+        revision = candidate.stem.split("-rev")[-1].split("-g")[0]
+        meta = candidate.with_suffix(".json")
+        if candidate != path and meta.exists() and revision in revisions:
+            older.append((revisions.index(revision), candidate))
+    if not older:
+        return False
+    source = max(older)[1]
+    log(f"  upgrading a copy of {source.name} to revision {head_revision()}")
+    started = time.perf_counter()
+    tmp = path.with_name(path.name + ".tmp")
+    for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        stale.unlink(missing_ok=True)
+    src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(tmp)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    with tempfile.TemporaryDirectory(prefix="et-bench-upgrade-") as backups:
+        open_database(tmp, backup_dir=Path(backups)).dispose()
+    counts = _finish(tmp)
+    os.replace(tmp, path)
+    meta = json.loads(source.with_suffix(".json").read_text())
+    meta.update(counts=counts, upgraded_from=source.name)
+    meta["upgrade_seconds"] = time.perf_counter() - started
+    path.with_suffix(".json").write_text(json.dumps(meta, indent=1))
+    log(f"  upgraded in {meta['upgrade_seconds']:.0f} s")
+    return True
 
 
 def _bulk_engine(path: Path):

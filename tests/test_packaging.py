@@ -102,5 +102,5 @@ sys.exit(main(["--db", sys.argv[2], "init", "--sample"]))
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "0001,0002,0003,0004"
+    assert result.stdout.splitlines()[0] == "0001,0002,0003,0004,0005"
     assert "Loaded 10 sample strategies" in result.stdout

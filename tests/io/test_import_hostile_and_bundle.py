@@ -279,3 +279,32 @@ def test_bundle_round_trip_is_identical(services: Services, tmp_path: Path):
             import_bundle(fresh.ctx, a)
     finally:
         fresh.close()
+
+
+def test_a_shareable_bundle_leaves_out_small_person_counts(services, tmp_path):
+    import json
+
+    from evidencetracker.services.exporting import ExportService
+    from evidencetracker.services.sample import load_sample
+
+    load_sample(services)
+    small = []
+    for row in services.strategies.list():
+        for od in services.strategies.detail(row.uid).outcomes:
+            for ind in od.indicators:
+                if ind.indicator.person_count:
+                    small += [str(m.uid) for m in ind.measurements if m.value < 11]
+    assert small
+    shared = tmp_path / "shared.json"
+    ExportService(services.ctx).export(shared)
+    data = json.loads(shared.read_text(encoding="utf-8"))
+    kept = {m["uid"] for m in data["tables"]["measurements"]}
+    assert not kept & set(small) and data["small_cell_k"] == 11
+    for ind in data["tables"]["indicators"]:
+        if ind["person_count"]:
+            for name in ("baseline_value", "target_value"):
+                assert ind[name] is None or ind[name] >= 11
+    full = tmp_path / "full.json"
+    ExportService(services.ctx).export(full, include_confidential=True)
+    everything = json.loads(full.read_text(encoding="utf-8"))
+    assert set(small) <= {m["uid"] for m in everything["tables"]["measurements"]}

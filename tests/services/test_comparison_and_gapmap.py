@@ -228,3 +228,19 @@ def test_gap_map_respects_filters_overrides_and_the_trash(sample: Services):
     with pytest.raises(ValidationError) as error:
         sample.gapmap.matrix(None, "sector")
     assert error.value.for_field("layout")
+
+
+def test_a_shareable_gap_map_does_not_count_confidential_studies(services):
+    from evidencetracker.services.sample import load_sample
+
+    if services.strategies.count() == 0:
+        load_sample(services)
+    everything = services.gapmap.matrix()
+    shareable = services.gapmap.matrix(include_confidential=False)
+    confidential = [s for s in services.sources.list() if s.confidential]
+    assert confidential
+    total_all = sum(c.studies for c in everything.cells)
+    total_shared = sum(c.studies for c in shareable.cells)
+    assert total_shared < total_all
+    for a, b in zip(everything.cells, shareable.cells, strict=True):
+        assert b.studies <= a.studies

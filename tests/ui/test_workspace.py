@@ -172,3 +172,18 @@ def test_import_and_export_are_in_the_file_menu(qtbot, sample_window):
     assert type(dialog).__name__ == "ExportDialog"
     dialog.reject()
     idle(qtbot, window)
+
+
+def test_del_in_the_editor_does_not_trash_the_strategy(qtbot, sample_window, services):
+    window = sample_window
+    select_title(qtbot, window, MEKONG)
+    tree = window.editor.outcomes.tree
+    window.editor.tabs.setCurrentWidget(window.editor.outcomes)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Delete)
+    idle(qtbot, window)
+    assert any(s.title == MEKONG for s in services.strategies.list())
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: all(s.title != MEKONG for s in services.strategies.list()))
+    idle(qtbot, window)

@@ -112,6 +112,19 @@ class Strategy(RecordMixin, Base):
     __table_args__ = (
         Index("ix_strategies_title", "title"),
         Index("ix_strategies_updated_at", "updated_at"),
+        # Every facet and sort key of the browser (migration 0005): its counts and pages are
+        # read from this index, not from the wide rows (docs/performance.md).
+        Index(
+            "ix_strategies_browser",
+            "deleted_at",
+            "title",
+            "partnership_type",
+            "status",
+            "headline_level",
+            "focus",
+            "geography",
+            "updated_at",
+        ),
     )
 
 

@@ -1,8 +1,9 @@
 """The one place that decides what a shareable export may show.
 
-Every export (PDF briefs, CSV/XLSX/RIS, bundles) passes its data through ``redact_detail`` and
-formats person counts with ``format_count``, so the confidential rule and the small-cell rule of
-DOMAIN.md cannot drift apart between formats.
+The PDF briefs and the CSV/XLSX tables pass their data through ``redact_detail`` and format
+person counts with ``format_count``; the JSON bundle, which works on whole tables, leaves out the
+counts that ``is_small`` flags. So the confidential rule and the small-cell rule of DOMAIN.md
+are decided here for every format.
 """
 
 from __future__ import annotations

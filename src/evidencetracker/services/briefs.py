@@ -224,7 +224,7 @@ class BriefService:
         gap = None
         if entries:
             visible = StrategyQuery(uids=tuple(e.uid for e in entries))
-            gap = self.gapmap.matrix(visible, layout)
+            gap = self.gapmap.matrix(visible, layout, disclosure.include_confidential)
         confidential = any(e.contains_confidential for e in entries)
         return portfolio_brief.render_portfolio_brief(
             entries,

@@ -28,7 +28,10 @@ class GapMapService:
         self.ctx = ctx
 
     def matrix(
-        self, query: StrategyQuery | None = None, layout: str = "partnership_type"
+        self,
+        query: StrategyQuery | None = None,
+        layout: str = "partnership_type",
+        include_confidential: bool = True,
     ) -> GapMap:
         """The gap map of the strategies matching ``query`` (all live strategies when None).
 
@@ -43,6 +46,9 @@ class GapMapService:
         - ``best_level``: the best effective level (a reviewer's override when one is in force,
           else the computed rating) among the cell's rated outcomes, None when none is rated;
         - ``harm``: whether any of those outcomes is rated Harmful.
+
+        With ``include_confidential`` false (a shareable export), confidential sources are not
+        counted: even their number must not leave the machine unasked.
 
         Every cell is present; one with no studies is empty (an evidence gap). The query's
         sort and window are ignored. Two queries compute it, whatever the number of strategies.
@@ -75,6 +81,8 @@ class GapMapService:
             .where(M.EvidenceSource.deleted_at.is_(None))
             .group_by(row_col, M.Outcome.focus)
         )
+        if not include_confidential:
+            studies_stmt = studies_stmt.where(M.EvidenceSource.confidential.is_(False))
         strategies: dict[tuple, dict[uuid.UUID, None]] = defaultdict(dict)
         levels: dict[tuple, dict[int, E.RatingLevel]] = defaultdict(dict)
         with self.ctx.read() as session:

@@ -208,11 +208,12 @@ class SearchService:
         )
 
     def _fts5(self, target: _Target, terms: list[Q.Term]) -> tuple[Any, dict]:
-        # Ranking has to score every match, but only the best ``pool`` matches are then
-        # checked for being alive (a join per row) and given a title, strategy and snippet.
-        # The pool is the best rows by (bm25, rowid) - a total order - so when it holds
-        # ``limit`` live rows they are exactly the best ``limit`` live rows of all matches;
-        # ``search`` retries with an unlimited pool (-1) when it does not.
+        # Ranking has to score every match; everything else is done for few rows. ``pool``:
+        # the best ``:pool`` matches by (bm25, rowid), a total order. ``live``: the best
+        # ``:limit`` of those that are not in the Trash (a join per row). When the pool holds
+        # ``limit`` live rows they are exactly the best live rows of all matches; otherwise
+        # ``search`` runs it again with an unlimited pool (-1). Only then are the title, the
+        # strategy and the snippet made, for the final rows.
         fts = f"{target.table}_fts"
         weights = ", ".join(f"{w:g}" for w in target.weights)
         a = target.alias
@@ -220,15 +221,20 @@ class SearchService:
             f"SELECT rowid AS rid, bm25({fts}, {weights}) AS bm FROM {fts} "
             f"WHERE {fts} MATCH :q ORDER BY bm, rid LIMIT :pool"
         )
-        # CROSS JOIN keeps SQLite's join order: the pool first, then one index row each.
+        # CROSS JOIN fixes SQLite's join order: the few pooled rows first, then a lookup each.
+        live = (
+            f"SELECT p.rid AS rid, p.bm AS bm, p.pooled AS pooled "
+            f"FROM (SELECT rid, bm, count(*) OVER () AS pooled FROM ({pool})) AS p "
+            f"CROSS JOIN {target.table} {a} {target.joins} "
+            f"WHERE {a}.id = p.rid AND {target.alive} ORDER BY p.bm, p.rid LIMIT :limit"
+        )
         sql = (
             f"SELECT {a}.uid AS uid, {target.strategy_sql} AS strategy_uid, "
             f"{target.title_sql} AS title, snippet({fts}, -1, :hs, :he, '…', 16) AS snippet, "
-            f"-best.bm AS score, best.pooled AS pooled "
-            f"FROM (SELECT rid, bm, count(*) OVER () AS pooled FROM ({pool})) AS best "
+            f"-best.bm AS score, best.pooled AS pooled FROM ({live}) AS best "
             f"CROSS JOIN {fts} CROSS JOIN {target.table} {a} {target.joins} "
             f"WHERE {fts}.rowid = best.rid AND {fts} MATCH :q AND {a}.id = best.rid "
-            f"AND {target.alive} ORDER BY best.bm, best.rid LIMIT :limit"
+            "ORDER BY best.bm, best.rid"
         )
         params = {"q": Q.fts5_query(terms), "hs": Q.HIGHLIGHT_START, "he": Q.HIGHLIGHT_END}
         return text(sql).columns(**_columns(), pooled=Integer()), params
@@ -249,7 +255,19 @@ class SearchService:
         body = " || ' … ' || ".join(f"coalesce({target.alias}.{c}, '')" for c in target.columns)
         snippet = f"ts_headline('simple'::regconfig, {body}, {query}, :opts)"
         score = f"ts_rank({weighted}, {query}, 1)"
-        sql = self._select(target, snippet, score, f"{document} @@ {query}", "score DESC")
+        a = target.alias
+        # Rank first; the headline (the costly part) is made for the best rows only.
+        best = (
+            f"SELECT {a}.id AS rid, {score} AS score FROM {target.table} {a} {target.joins} "
+            f"WHERE {document} @@ {query} AND {target.alive} "
+            f"ORDER BY score DESC, {a}.id LIMIT :limit"
+        )
+        sql = (
+            f"SELECT {a}.uid AS uid, {target.strategy_sql} AS strategy_uid, "
+            f"{target.title_sql} AS title, {snippet} AS snippet, best.score AS score "
+            f"FROM ({best}) AS best JOIN {target.table} {a} ON {a}.id = best.rid "
+            f"{target.joins} ORDER BY best.score DESC, best.rid"
+        )
         params["opts"] = (
             f'StartSel="{Q.HIGHLIGHT_START}", StopSel="{Q.HIGHLIGHT_END}", '
             "MaxWords=24, MinWords=8, HighlightAll=false"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +64,7 @@ class AttachmentsTab(QWidget):
         self.services, self.tasks, self.editor = services, tasks, editor
         self.detail: StrategyDetail | None = None
         self.setAcceptDrops(True)
-        self._temp = Path(tempfile.mkdtemp(prefix="evidencetracker-"))
+        self._temp: Path | None = None  # made on the first Open, removed at close and exit
         self.last_opened: str = ""
 
         hint = QLabel(
@@ -159,10 +161,27 @@ class AttachmentsTab(QWidget):
     def selected(self) -> list[Any]:
         return [i.data(0, Qt.ItemDataRole.UserRole) for i in self.list.selectedItems()]
 
+    def temp_folder(self) -> Path:
+        """Where opened files are put for the system viewer; private, and removed on exit.
+
+        A file opened from the database is plain on disk while a viewer shows it: it must not
+        outlive the app (confidential reports, encrypted databases).
+        """
+        if self._temp is None:
+            self._temp = Path(tempfile.mkdtemp(prefix="evidencetracker-"))
+            atexit.register(shutil.rmtree, self._temp, ignore_errors=True)
+        return self._temp
+
+    def cleanup(self) -> None:
+        if self._temp is not None:
+            shutil.rmtree(self._temp, ignore_errors=True)
+            self._temp = None
+
     def open_selected(self) -> None:
         for attachment in self.selected()[:1]:
-            folder = self._temp / attachment.uid.hex
-            target = folder / Path(attachment.filename).name
+            folder = self.temp_folder() / attachment.uid.hex
+            name = Path(attachment.filename).name
+            target = folder / (name if name not in ("", ".", "..") else "attachment")
 
             def job(a: Any = attachment, folder: Path = folder, target: Path = target) -> str:
                 folder.mkdir(parents=True, exist_ok=True)

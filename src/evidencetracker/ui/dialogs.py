@@ -75,3 +75,12 @@ def pick_folder(parent: QWidget | None, title: str) -> str:
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def confirm_permanent_delete(parent: QWidget | None, what: str) -> bool:
+    """Ask before a delete that skips the Trash (indicators, measurements, findings, partners)."""
+    return ask_yes_no(
+        parent,
+        "Delete permanently",
+        f"Delete {what} permanently?\n\nThis does not go to the Trash and cannot be undone.",
+    )

@@ -39,7 +39,7 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "csv": ("CSV files (a folder, one file per table)", "", ""),
     "xlsx": ("Excel workbook (XLSX, a sheet per table)", ".xlsx", "Excel workbook (*.xlsx)"),
     "ris": ("RIS citations of the evidence sources", ".ris", "RIS citations (*.ris)"),
-    "json": ("JSON bundle (everything, re-importable)", ".json", "JSON bundle (*.json)"),
+    "json": ("JSON bundle (re-importable)", ".json", "JSON bundle (*.json)"),
 }
 WARNINGS = {
     "csv": "Confidential records will be included. The files themselves carry no marking "
@@ -50,8 +50,9 @@ WARNINGS = {
     "confidential records.",
     "ris": "Confidential evidence sources will be included, and RIS has no way to mark them: "
     "share the file only with people allowed to see confidential records.",
-    "json": "Confidential records, notes and attachments will be included (the bundle "
-    "records that it holds them): share it only with people allowed to see them.",
+    "json": "A complete copy: confidential records, notes and attachments, and exact person "
+    "counts below k, will be included (the bundle records that it holds them): share it only "
+    "with people allowed to see them.",
 }
 
 
@@ -182,12 +183,13 @@ class ExportDialog(QDialog):
     def on_format_changed(self, *_: Any) -> None:
         fmt = self.fmt()
         tables = fmt in ("csv", "xlsx")
-        self.small_cell_k.setEnabled(tables)
+        self.small_cell_k.setEnabled(fmt != "ris")
         self.k_note.setText(
             "Person counts below k are written as 'fewer than k'."
             if tables
             else (
-                "The bundle carries exact values: it restores a database."
+                "Person counts below k are left out of the bundle, unless confidential content "
+                "is included (then it is a complete copy)."
                 if fmt == "json"
                 else "Citations hold no person counts."
             )

@@ -81,7 +81,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         if old is not None:
+            for editor in old.findChildren(StrategyEditor):
+                editor.attachments.cleanup()
             old.deleteLater()
+        # Del deletes the strategy only from the list: pressed in an outcome tree or a table of
+        # the editor, it must not send the whole strategy to the Trash.
+        delete = self.actions[A.DELETE_STRATEGY]
+        self.removeAction(delete)
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(delete)
         self.browser.current_changed.connect(self.on_browser_selection)
         self.browser.model.loaded.connect(self._on_rows_loaded)
         self.browser.model.failed.connect(self.on_error)
@@ -157,8 +165,8 @@ class MainWindow(QMainWindow):
         touches_editor = uid is not None and (
             uid in change.strategy_uids or not change.strategy_uids
         )
-        if touches_editor and not self.editor.is_dirty() and not self.editor.saving:
-            self.editor.reload()
+        if touches_editor and not self.editor.saving:
+            self.editor.reload_if_clean()
 
     def focus_filter(self) -> None:
         self.browser.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -262,6 +270,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.close)
 
     def _finish_close(self) -> None:
+        self.editor.attachments.cleanup()
         window_state.save_state(self, self.splitters(), self.headers())
         self.relay.detach()
         self.tasks.wait(10000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from evidencetracker.domain.errors import ServiceError
 from evidencetracker.domain.records import IndicatorDetail
 from evidencetracker.services.container import Services
+from evidencetracker.ui import dialogs
 from evidencetracker.ui.forms import ERROR_STYLE, format_value
 from evidencetracker.ui.indicator_chart import IndicatorChart
 from evidencetracker.ui.tasks import TaskRunner
@@ -146,6 +147,9 @@ class MeasurementsPanel(QGroupBox):
         rows = {i.row() for i in self.table.selectedIndexes()}
         uids = [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
         if not uids:
+            return
+        what = "this measurement" if len(uids) == 1 else f"these {len(uids)} measurements"
+        if not dialogs.confirm_permanent_delete(self, what):
             return
 
         def job() -> None:

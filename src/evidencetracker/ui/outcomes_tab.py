@@ -22,6 +22,7 @@ from evidencetracker.domain import enums as E
 from evidencetracker.domain import schema
 from evidencetracker.domain.records import StrategyDetail
 from evidencetracker.services.container import Services
+from evidencetracker.ui import dialogs
 from evidencetracker.ui.editable import Editable
 from evidencetracker.ui.form_dialog import FormDialog
 from evidencetracker.ui.forms import FieldForm
@@ -257,6 +258,10 @@ class OutcomesTab(QWidget):
         if kind == "outcome":
             self.editor.trash(f"outcome '{d.outcome.title}'", self.services.outcomes, d.outcome.uid)
         else:
+            count = len(d.measurements)
+            what = f"the indicator '{d.indicator.name}' and its {count} measurement(s)"
+            if not dialogs.confirm_permanent_delete(self, what):
+                return
             self.tasks.submit(
                 lambda: self.services.indicators.delete(d.indicator.uid),
                 lambda _: self.editor.reload(),

@@ -25,6 +25,7 @@ from evidencetracker.domain import enums as E
 from evidencetracker.domain.errors import ServiceError, ValidationError
 from evidencetracker.domain.records import StrategyDetail
 from evidencetracker.services.container import Services
+from evidencetracker.ui import dialogs
 from evidencetracker.ui.forms import ERROR_STYLE
 from evidencetracker.ui.tasks import TaskRunner
 
@@ -176,6 +177,9 @@ class PartnersTab(QWidget):
         rows = {i.row() for i in self.table.selectedIndexes()}
         uids = [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
         if not uids:
+            return
+        what = "this partner" if len(uids) == 1 else f"these {len(uids)} partners"
+        if not dialogs.confirm_permanent_delete(self, what):
             return
 
         def job() -> None:

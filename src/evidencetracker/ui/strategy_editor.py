@@ -154,6 +154,25 @@ class StrategyEditor(QWidget):
         if self.uid is not None:
             self.load(self.uid)
 
+    def reload_if_clean(self) -> None:
+        """Show a change made elsewhere, unless the person has started typing meanwhile.
+
+        The check happens when the new snapshot arrives, not only when it is asked for: text
+        typed while the reload was on its way must not be replaced. Saving it later compares
+        versions, so an edit over the newer data is reported as a conflict.
+        """
+        uid = self.uid
+        if uid is None or self.is_dirty():
+            return
+
+        def arrived(detail: StrategyDetail) -> None:
+            if self.uid == uid and not self.is_dirty() and not self.saving:
+                self._on_loaded(detail, None)
+
+        self.tasks.submit(
+            lambda: self.services.strategies.detail(uid), arrived, self._on_load_error
+        )
+
     def _on_loaded(self, detail: StrategyDetail, on_loaded: Callable[[], None] | None) -> None:
         self.creating = False
         self.detail = detail

@@ -98,6 +98,7 @@ class ExportService:
                 out,
                 include_confidential=include_confidential,
                 include_audit=include_audit,
+                small_cell_k=disclosure.small_cell_k,
             )
             return [out]
         if fmt == "ris":

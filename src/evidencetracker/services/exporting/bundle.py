@@ -24,6 +24,7 @@ from evidencetracker.db import models as M
 from evidencetracker.db.types import CodeSet, UTCDateTime
 from evidencetracker.domain.errors import FieldError, ValidationError
 from evidencetracker.domain.fields import clean
+from evidencetracker.domain.privacy import DEFAULT_SMALL_CELL_K, is_small
 from evidencetracker.services import kinds as K
 from evidencetracker.services.context import ServiceContext, touch
 from evidencetracker.services.ratings import recompute_strategies
@@ -154,11 +155,45 @@ def _skip(name: str, row: Any, out: dict[str, set[int]], outcome_strategy: dict)
     return outcome_id is not None and outcome_strategy.get(outcome_id) in hidden_s
 
 
+def _small_counts(session: Session, k: int) -> tuple[set[int], dict[int, set[str]]]:
+    """Person counts below k: measurement ids, and indicator ids with the fields to blank."""
+    Ind, Ms = M.Indicator, M.Measurement
+    measurements = set(
+        session.scalars(
+            select(Ms.id)
+            .join(Ind, Ind.id == Ms.indicator_id)
+            .where(Ind.person_count.is_(True), Ms.value < k)
+        )
+    )
+    indicators: dict[int, set[str]] = {}
+    for row in session.execute(
+        select(Ind.id, Ind.baseline_value, Ind.target_value).where(Ind.person_count.is_(True))
+    ):
+        for name in ("baseline_value", "target_value"):
+            if is_small(getattr(row, name), k):
+                indicators.setdefault(row.id, set()).add(name)
+    return measurements, indicators
+
+
 def build_bundle(
-    session: Session, *, include_confidential: bool = False, include_audit: bool = False
+    session: Session,
+    *,
+    include_confidential: bool = False,
+    include_audit: bool = False,
+    small_cell_k: int = DEFAULT_SMALL_CELL_K,
 ) -> dict[str, Any]:
-    """Everything in the database as one JSON-ready dict (see docs/data-formats.md)."""
+    """Everything in the database as one JSON-ready dict (see docs/data-formats.md).
+
+    Without ``include_confidential`` the bundle is a shareable export: confidential records
+    are left out, and so are person counts below ``small_cell_k`` (a measurement below k is
+    omitted, a baseline or target below k is blank), as DOMAIN.md requires of every shareable
+    export. With it, the bundle is a complete copy, exact counts included.
+    """
     maps = _uid_maps(session)
+    small_measurements: set[int] = set()
+    small_fields: dict[int, set[str]] = {}
+    if not include_confidential:
+        small_measurements, small_fields = _small_counts(session, small_cell_k)
     out = _excluded(session, include_confidential)
     outcome_strategy = dict(session.execute(select(M.Outcome.id, M.Outcome.strategy_id)).all())
     indicator_outcome = dict(session.execute(select(M.Indicator.id, M.Indicator.outcome_id)).all())
@@ -171,10 +206,9 @@ def build_bundle(
         for row in session.execute(select(table)):
             if _skip(name, row, out, outcome_strategy):
                 continue
-            if (
-                name == "measurements"
-                and outcome_strategy.get(indicator_outcome.get(row.indicator_id))
-                in out["strategies"]
+            if name == "measurements" and (
+                outcome_strategy.get(indicator_outcome.get(row.indicator_id)) in out["strategies"]
+                or row.id in small_measurements
             ):
                 continue
             record = {}
@@ -188,6 +222,9 @@ def build_bundle(
                     record[key] = str(maps[target][value]) if value is not None else None
                 else:
                     record[column.name] = _encode(column, value)
+            if name == "indicators":
+                for blanked in small_fields.get(row.id, ()):
+                    record[blanked] = None
             kept[name].add(row.id)
             rows.append(record)
         rows.sort(key=lambda r: r["uid"])
@@ -216,6 +253,7 @@ def build_bundle(
         "version": FORMAT_VERSION,
         "exported_at": datetime.now(UTC).isoformat(),
         "include_confidential": include_confidential,
+        "small_cell_k": None if include_confidential else small_cell_k,
         "tables": tables,
         "tombstones": tombstones,
     }
@@ -238,11 +276,15 @@ def write_bundle(
     *,
     include_confidential: bool = False,
     include_audit: bool = False,
+    small_cell_k: int = DEFAULT_SMALL_CELL_K,
 ) -> Path:
-    """Write the database as a JSON bundle, atomically."""
+    """Write the database as a JSON bundle, atomically (shareable unless confidential asked)."""
     with ctx.read() as session:
         bundle = build_bundle(
-            session, include_confidential=include_confidential, include_audit=include_audit
+            session,
+            include_confidential=include_confidential,
+            include_audit=include_audit,
+            small_cell_k=small_cell_k,
         )
     return write_atomic(Path(path), dumps(bundle))
 
