@@ -77,3 +77,27 @@ def test_an_encrypted_database_asks_for_its_passphrase(qtbot, tmp_path, monkeypa
     finally:
         services.close()
     assert asked == ["secret.sqlite", "secret.sqlite"] and errors == []
+
+
+def test_file_open_asks_the_passphrase_of_an_encrypted_database(
+    qtbot, window, tmp_path, monkeypatch
+):
+    pytest.importorskip("sqlcipher3", reason="SQLCipher (the 'encryption' extra) is not installed")
+    from evidencetracker.ui import dialogs
+    from tests.ui.conftest import idle
+
+    db = tmp_path / "secret.sqlite"
+    svc = Services.open(db, author="Tester", key="s3cret")
+    svc.strategies.create(
+        {"title": "Hidden", "partnership_type": "other", "focus": ["partnership"]}
+    )
+    svc.close()
+    asked = []
+    monkeypatch.setattr(
+        dialogs, "ask_passphrase", lambda parent, name: asked.append(name) or "s3cret"
+    )
+    window.opener.open(str(db))
+    qtbot.waitUntil(lambda: window.services.db.path == db, timeout=10000)
+    qtbot.waitUntil(lambda: [r.title for r in window.model.rows()] == ["Hidden"], timeout=10000)
+    assert asked == ["secret.sqlite"]
+    idle(qtbot, window)

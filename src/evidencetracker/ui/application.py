@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from evidencetracker import __version__
 from evidencetracker.config import load_preferences
@@ -25,15 +25,7 @@ def make_qapp() -> QApplication:
 
 
 def ask_passphrase(name: str) -> str | None:
-    """The passphrase of an encrypted database; it lives only in memory, never in settings."""
-    text, ok = QInputDialog.getText(
-        None,
-        "Encrypted database",
-        f"{name} may be an encrypted EvidenceTracker database.\n"
-        "Enter its passphrase to open it (Cancel to give up):",
-        QLineEdit.EchoMode.Password,
-    )
-    return text if ok and text else None
+    return dialogs.ask_passphrase(None, name)
 
 
 def open_at_startup(target: str, author) -> Services | None:  # noqa: ANN001

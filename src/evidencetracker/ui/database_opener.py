@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMenu
 
 from evidencetracker.config import save_preferences
-from evidencetracker.db.errors import DatabaseError
+from evidencetracker.db.errors import DatabaseError, NotADatabaseError, WrongPassphraseError
 from evidencetracker.domain.errors import ServiceError
 from evidencetracker.services.container import Services
+from evidencetracker.services.recovery import OpenResult, open_or_recover, restore_recovered
 from evidencetracker.ui import dialogs
 from evidencetracker.ui.progress import Progress, progress_dialog
+from evidencetracker.ui.recovery_dialog import RecoveryChoice, RecoveryDialog
 
 if TYPE_CHECKING:
     from evidencetracker.ui.main_window import MainWindow
@@ -66,8 +68,12 @@ class DatabaseOpener:
         if not entries:
             menu.addAction("(none yet)").setEnabled(False)
 
-    def open(self, target: str, welcome: bool = False) -> None:
-        """Open or create ``target`` off the UI thread, with a progress dialog."""
+    def open(self, target: str, welcome: bool = False, key: str | None = None) -> None:
+        """Open or create ``target`` off the UI thread, with a progress dialog.
+
+        As at start-up: an encrypted file asks for its passphrase, a damaged one is set aside
+        and its newest verified backup offered, a cloud or network folder gets a warning.
+        """
         window = self.window
         if not window.editor.confirm_leave(lambda: None):
             return
@@ -82,6 +88,22 @@ class DatabaseOpener:
         )
         dialog.show()
         author = window.services.ctx.author
+
+        def opened(result: OpenResult) -> None:
+            if result.warning:
+                dialogs.show_info(window, "Where the database is kept", result.warning)
+            if result.services is not None:
+                done(result.services)
+                return
+            dialog.close()
+            recovery = RecoveryDialog(result.recovery, window)
+            recovery.exec()
+            if recovery.choice is RecoveryChoice.RESTORE:
+                window.tasks.submit(
+                    lambda: restore_recovered(result.recovery, author, key=key), done, failed
+                )
+            elif recovery.choice is RecoveryChoice.START_EMPTY:
+                window.tasks.submit(lambda: Services.open(target, author, key=key), done, failed)
 
         def done(services: Services) -> None:
             dialog.close()
@@ -99,9 +121,15 @@ class DatabaseOpener:
 
         def failed(exc: BaseException) -> None:
             dialog.close()
+            local = "://" not in target and Path(target).exists()
+            if local and isinstance(exc, NotADatabaseError | WrongPassphraseError):
+                passphrase = dialogs.ask_passphrase(window, Path(target).name)
+                if passphrase:
+                    self.open(target, welcome, key=passphrase)
+                    return
             if isinstance(exc, DatabaseError | ServiceError | OSError):
                 dialogs.show_error(window, "Cannot open the database", str(exc))
             else:
                 raise exc
 
-        window.tasks.submit(lambda: Services.open(target, author=author), done, failed)
+        window.tasks.submit(lambda: open_or_recover(target, author, key=key), opened, failed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from evidencetracker.domain.errors import ConflictError
 
@@ -84,3 +84,15 @@ def confirm_permanent_delete(parent: QWidget | None, what: str) -> bool:
         "Delete permanently",
         f"Delete {what} permanently?\n\nThis does not go to the Trash and cannot be undone.",
     )
+
+
+def ask_passphrase(parent: QWidget | None, name: str) -> str | None:
+    """The passphrase of an encrypted database; it lives only in memory, never in settings."""
+    text, ok = QInputDialog.getText(
+        parent,
+        "Encrypted database",
+        f"{name} may be an encrypted EvidenceTracker database.\n"
+        "Enter its passphrase to open it (Cancel to give up):",
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok and text else None
