@@ -108,6 +108,11 @@ def test_open_conflicts_show_in_the_status_bar(qtbot, window, services: Services
     dialog = window.workspace.dialog
     assert dialog.windowTitle() == "Conflicts"
     dialog.close()
+    # A brief of the disputed strategy warns that its values may still change.
+    brief = BriefDialog(services, window.tasks, "strategy", [s.uid], None, window)
+    qtbot.waitUntil(lambda: brief.conflict_warning.isVisibleTo(brief), timeout=10000)
+    assert "open merge conflicts" in brief.conflict_warning.text()
+    brief.close()
     idle(qtbot, window)
 
 

@@ -63,9 +63,21 @@ def _options(args: argparse.Namespace) -> tuple[BriefOptions, Disclosure]:
     )
 
 
+def _warn_conflicts(services: Services, uids: list) -> None:
+    disputed = services.conflicts.strategies_with_open_conflicts()
+    count = len({str(u) for u in uids} & {str(u) for u in disputed})
+    if count:
+        print(
+            f"warning: {count} of these strategies have open merge conflicts "
+            "(evidencetracker-cli conflicts); some values may still change",
+            file=sys.stderr,
+        )
+
+
 def cmd_brief(services: Services, args: argparse.Namespace) -> int:
     options, disclosure = _options(args)
     uids = [services.strategies.resolve(i) for i in args.ids]
+    _warn_conflicts(services, uids)
     out = Path(args.output)
     if len(uids) == 1 and not out.is_dir():
         path = services.briefs.strategy_brief(uids[0], out, options, disclosure)
@@ -84,6 +96,7 @@ def cmd_brief(services: Services, args: argparse.Namespace) -> int:
 def cmd_compare_brief(services: Services, args: argparse.Namespace) -> int:
     options, disclosure = _options(args)
     uids = [services.strategies.resolve(i) for i in args.ids]
+    _warn_conflicts(services, uids)
     path = services.briefs.comparison_brief(uids, Path(args.output), options, disclosure)
     print(f"Wrote {path}")
     return 0

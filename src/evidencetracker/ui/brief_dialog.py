@@ -118,6 +118,10 @@ class BriefDialog(QDialog):
         self.view.setAccessibleName("Preview")
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        # Values still in dispute between two copies may change once someone decides them.
+        self.conflict_warning = QLabel("")
+        self.conflict_warning.setWordWrap(True)
+        self.conflict_warning.setStyleSheet("color: #8a4b00;")
 
         self.preview_button = QPushButton("&Update preview")
         self.preview_button.clicked.connect(self.refresh_preview)
@@ -131,6 +135,7 @@ class BriefDialog(QDialog):
         side.addLayout(form)
         side.addWidget(sections_box)
         side.addWidget(self.preview_button)
+        side.addWidget(self.conflict_warning)
         side.addWidget(self.status)
         side.addStretch(1)
         side_widget = QWidget()
@@ -142,7 +147,26 @@ class BriefDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addWidget(buttons)
+        self.conflict_warning.hide()
         self.refresh_preview()
+        self.tasks.submit(
+            services.conflicts.strategies_with_open_conflicts,
+            self._on_conflicts,
+            lambda _exc: None,
+        )
+
+    def _on_conflicts(self, disputed: set) -> None:
+        mine = {str(u) for u in self.uids}
+        if self.kind == "portfolio":
+            count = len(disputed)
+        else:
+            count = len(mine & {str(u) for u in disputed})
+        if count:
+            self.conflict_warning.setText(
+                f"Warning: {count} strateg{'y' if count == 1 else 'ies'} in this brief "
+                "have open merge conflicts (Tools > Conflicts); some values may still change."
+            )
+        self.conflict_warning.setVisible(bool(count))
 
     # -- what the person chose ---------------------------------------------------------------
     def options(self) -> BriefOptions:
