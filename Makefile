@@ -37,6 +37,9 @@ screenshots: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_rating_screenshots.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_io_screenshots.py
 	$(BIN)/python docs/make_brief_examples.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_guide_screenshots.py
+	EVIDENCETRACKER_SCREENSHOTS=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
+		tests/reliability/test_safety_dialogs.py
 
 clean:
 	rm -rf $(VENV) build dist
