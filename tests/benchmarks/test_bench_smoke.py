@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+
 from benchmarks.generate import SIZES, Spec, generate
 from benchmarks.measure import Row
 from benchmarks.report import BEGIN, END, write_doc

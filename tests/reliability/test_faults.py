@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from benchmarks import faults as F
 
 pytestmark = pytest.mark.slow

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks.faults import DAMAGE, damage
 
+from benchmarks.faults import DAMAGE, damage
 from evidencetracker.db.backup import check_sqlite_file
 from evidencetracker.db.errors import NotADatabaseError
 from evidencetracker.services.backups import BackupService

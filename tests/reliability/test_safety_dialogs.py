@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from benchmarks.faults import damage
 from PySide6.QtCore import Qt
 
+from benchmarks.faults import damage
 from evidencetracker.services.backups import BackupService
 from evidencetracker.services.container import Services
 from evidencetracker.services.integrity import IntegrityService

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from benchmarks.sync_bench import add_strategies, edit_all
 from sqlalchemy import func, select
 
+from benchmarks.sync_bench import add_strategies, edit_all
 from evidencetracker.db import models as M
 from evidencetracker.services.container import Services
 

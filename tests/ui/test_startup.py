@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks.faults import damage
 
+from benchmarks.faults import damage
 from evidencetracker.services.container import Services
 from evidencetracker.ui import application
 from evidencetracker.ui.recovery_dialog import RecoveryChoice, RecoveryDialog
