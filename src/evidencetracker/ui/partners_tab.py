@@ -75,6 +75,12 @@ class PartnersTab(QWidget):
         self._complete_timer.timeout.connect(self._complete)
         self.type_combo = _combo(E.OrganisationType, "Organisation type")
         self.role_combo = _combo(E.PartnerRole, "Role")
+        # Long labels ("Business or business association") must not set the window's width.
+        for combo in (self.type_combo, self.role_combo):
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.add_button = QPushButton("&Add partner")
         self.add_button.clicked.connect(self.add_partner)
         self.org_edit.returnPressed.connect(self.add_partner)

@@ -140,16 +140,17 @@ class StrategyBrowser(QWidget):
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.filter_edit, 0, 0, 1, 5)
-        grid.addWidget(self.clear_button, 0, 5)
+        grid.addWidget(self.filter_edit, 0, 0, 1, 3)
+        grid.addWidget(self.clear_button, 0, 3)
         names = ("P", "Type", "Country/region", "Status", "Rating", "Tag")
+        # Two facets a row keeps the list usable on a small laptop screen.
         for i, (text, combo) in enumerate(zip(names, self.facets, strict=True)):
             label = QLabel(f"{text}:")
             label.setBuddy(combo)
-            row, col = 1 + i // 3, (i % 3) * 2
+            row, col = 1 + i // 2, (i % 2) * 2
             grid.addWidget(label, row, col, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(combo, row, col + 1)
-        for col in (1, 3, 5):
+        for col in (1, 3):
             grid.setColumnStretch(col, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
