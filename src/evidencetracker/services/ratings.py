@@ -52,31 +52,36 @@ def study_inputs(outcome: M.Outcome) -> list[rubric.StudyInput]:
     for finding in outcome.findings:
         if finding.source.deleted_at is None:
             by_source.setdefault(finding.source_id, []).append(finding)
-    studies = []
-    for findings in by_source.values():
-        s = findings[0].source
-        studies.append(
-            rubric.StudyInput(
-                uid=str(s.uid),
-                label=study_label(s),
-                design=s.design,
-                concern_attrition=s.concern_attrition,
-                concern_baseline=s.concern_baseline,
-                concern_measure=s.concern_measure,
-                independent_evaluator=s.evaluator_independent,
-                sample_size=s.sample_size,
-                sample_group=s.sample_group or None,
-                indirect=s.indirect,
-                follow_up_months=s.follow_up_months,
-                findings=tuple(
-                    rubric.FindingInput(
-                        f.direction, f.significant, f.effect_size, f.follow_up_months
-                    )
-                    for f in findings
-                ),
-            )
+    return [
+        study_input(
+            findings[0].source,
+            [(f.direction, f.significant, f.effect_size, f.follow_up_months) for f in findings],
         )
-    return studies
+        for findings in by_source.values()
+    ]
+
+
+def study_input(source: Any, findings: Iterable[tuple]) -> rubric.StudyInput:
+    """The rubric's view of one source and its findings on one outcome.
+
+    ``source`` is an EvidenceSource object or a row with the same column names; each finding is
+    (direction, significant, effect size, follow-up months).
+    """
+    s = source
+    return rubric.StudyInput(
+        uid=str(s.uid),
+        label=study_label(s),
+        design=s.design,
+        concern_attrition=s.concern_attrition,
+        concern_baseline=s.concern_baseline,
+        concern_measure=s.concern_measure,
+        independent_evaluator=s.evaluator_independent,
+        sample_size=s.sample_size,
+        sample_group=s.sample_group or None,
+        indirect=s.indirect,
+        follow_up_months=s.follow_up_months,
+        findings=tuple(rubric.FindingInput(*f) for f in findings),
+    )
 
 
 def rate(outcome: M.Outcome) -> rubric.OutcomeRating:
@@ -131,27 +136,14 @@ def _study_inputs_by_outcome(session: Session, ids: list[int]) -> dict[int, list
         grouped.setdefault(r.outcome_id, {}).setdefault(r.source_id, []).append(r)
     return {
         outcome_id: [
-            rubric.StudyInput(
-                uid=str(s.uid),
-                label=study_label(s),
-                design=s.design,
-                concern_attrition=s.concern_attrition,
-                concern_baseline=s.concern_baseline,
-                concern_measure=s.concern_measure,
-                independent_evaluator=s.evaluator_independent,
-                sample_size=s.sample_size,
-                sample_group=s.sample_group or None,
-                indirect=s.indirect,
-                follow_up_months=s.follow_up_months,
-                findings=tuple(
-                    rubric.FindingInput(
-                        f.direction, f.significant, f.effect_size, f.finding_follow_up
-                    )
+            study_input(
+                findings[0],
+                [
+                    (f.direction, f.significant, f.effect_size, f.finding_follow_up)
                     for f in findings
-                ),
+                ],
             )
             for findings in by_source.values()
-            for s in findings[:1]
         ]
         for outcome_id, by_source in grouped.items()
     }
