@@ -22,18 +22,23 @@ def _link(session: Any, strategy: M.Strategy, source: M.EvidenceSource, author: 
         )
     )
     if exists is None:
-        link = M.StrategySource(strategy=strategy, source=source)
-        session.add(link)
-        session.flush()
-        crud.audit(
-            session,
-            "strategy source",
-            "create",
-            link,
-            strategy,
-            author,
-            f"Linked evidence source '{source.title[:80]}' to '{strategy.title}'",
-        )
+        create_link(session, strategy, source, author)
+
+
+def create_link(session: Any, strategy: M.Strategy, source: M.EvidenceSource, author: str) -> None:
+    """Link a source to a strategy (known not to be linked yet), with its audit entry."""
+    link = M.StrategySource(strategy=strategy, source=source)
+    session.add(link)
+    session.flush()
+    crud.audit(
+        session,
+        "strategy source",
+        "create",
+        link,
+        strategy,
+        author,
+        f"Linked evidence source '{source.title[:80]}' to '{strategy.title}'",
+    )
 
 
 def _set_tags(session: Any, row: M.EvidenceSource, names: Iterable[str]) -> None:

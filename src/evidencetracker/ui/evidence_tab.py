@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from evidencetracker.domain import schema
 from evidencetracker.domain.records import StrategyDetail
 from evidencetracker.services.container import Services
-from evidencetracker.ui import dialogs
 from evidencetracker.ui.editable import Editable
 from evidencetracker.ui.form_dialog import FormDialog
 from evidencetracker.ui.forms import FieldForm, format_value
@@ -275,16 +274,4 @@ class EvidenceTab(QWidget):
         self.editor.reload()
 
     def delete_finding(self) -> None:
-        rows = {i.row() for i in self.findings.selectedIndexes()}
-        uids = [self.findings.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
-        if not uids:
-            return
-        what = "this finding" if len(uids) == 1 else f"these {len(uids)} findings"
-        if not dialogs.confirm_permanent_delete(self, what):
-            return
-
-        def job() -> None:
-            for uid in uids:
-                self.services.findings.delete(uid)
-
-        self.tasks.submit(job, lambda _: self.editor.reload(), self.editor.show_error)
+        self.editor.delete_rows(self, self.findings, self.services.findings, "finding")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from evidencetracker.domain.errors import ServiceError
 from evidencetracker.domain.records import IndicatorDetail
 from evidencetracker.services.container import Services
-from evidencetracker.ui import dialogs
 from evidencetracker.ui.forms import ERROR_STYLE, format_value
 from evidencetracker.ui.indicator_chart import IndicatorChart
 from evidencetracker.ui.tasks import TaskRunner
@@ -144,16 +143,4 @@ class MeasurementsPanel(QGroupBox):
         self.message.show()
 
     def delete_selected(self) -> None:
-        rows = {i.row() for i in self.table.selectedIndexes()}
-        uids = [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
-        if not uids:
-            return
-        what = "this measurement" if len(uids) == 1 else f"these {len(uids)} measurements"
-        if not dialogs.confirm_permanent_delete(self, what):
-            return
-
-        def job() -> None:
-            for uid in uids:
-                self.services.measurements.delete(uid)
-
-        self.tasks.submit(job, lambda _: self.editor.reload(), self.editor.show_error)
+        self.editor.delete_rows(self, self.table, self.services.measurements, "measurement")

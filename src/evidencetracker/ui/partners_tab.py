@@ -25,7 +25,6 @@ from evidencetracker.domain import enums as E
 from evidencetracker.domain.errors import ServiceError, ValidationError
 from evidencetracker.domain.records import StrategyDetail
 from evidencetracker.services.container import Services
-from evidencetracker.ui import dialogs
 from evidencetracker.ui.forms import ERROR_STYLE
 from evidencetracker.ui.tasks import TaskRunner
 
@@ -180,16 +179,4 @@ class PartnersTab(QWidget):
         self.org_edit.setFocus()
 
     def remove_selected(self) -> None:
-        rows = {i.row() for i in self.table.selectedIndexes()}
-        uids = [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
-        if not uids:
-            return
-        what = "this partner" if len(uids) == 1 else f"these {len(uids)} partners"
-        if not dialogs.confirm_permanent_delete(self, what):
-            return
-
-        def job() -> None:
-            for uid in uids:
-                self.services.partners.delete(uid)
-
-        self.tasks.submit(job, lambda _: self.editor.reload(), self.editor.show_error)
+        self.editor.delete_rows(self, self.table, self.services.partners, "partner")

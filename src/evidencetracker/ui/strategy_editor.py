@@ -150,6 +150,26 @@ class StrategyEditor(QWidget):
             self._on_load_error,
         )
 
+    def delete_rows(self, parent: QWidget, table: Any, service: Any, noun: str) -> None:
+        """Delete the records of a table's selected rows (uid in column 0), after asking.
+
+        These records (partners, measurements, findings) skip the Trash, so the question says
+        the delete is permanent; the strategy reloads afterwards.
+        """
+        rows = {i.row() for i in table.selectedIndexes()}
+        uids = [table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
+        if not uids:
+            return
+        what = f"this {noun}" if len(uids) == 1 else f"these {len(uids)} {noun}s"
+        if not dialogs.confirm_permanent_delete(parent, what):
+            return
+
+        def job() -> None:
+            for uid in uids:
+                service.delete(uid)
+
+        self.tasks.submit(job, lambda _: self.reload(), self.show_error)
+
     def reload(self) -> None:
         if self.uid is not None:
             self.load(self.uid)

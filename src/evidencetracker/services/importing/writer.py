@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from evidencetracker.db import models as M
 from evidencetracker.services import crud
-from evidencetracker.services.evidence import _link
+from evidencetracker.services.evidence import _link, create_link
 from evidencetracker.services.evidence import _set_tags as _set_source_tags
 from evidencetracker.services.importing.plan import ImportReport, Op, Plan, Progress
 from evidencetracker.services.strategies import _set_tags as _set_strategy_tags
@@ -98,18 +98,7 @@ def _link_new(session: Session, strategy: Any, source: Any, actor: str, known: _
     if id(strategy) in known.old_rows and id(source) in known.old_rows:
         _link(session, strategy, source, actor)  # both existed: the link may exist too
         return
-    link = M.StrategySource(strategy=strategy, source=source)
-    session.add(link)
-    session.flush()
-    crud.audit(
-        session,
-        "strategy source",
-        "create",
-        link,
-        strategy,
-        actor,
-        f"Linked evidence source '{source.title[:80]}' to '{strategy.title}'",
-    )
+    create_link(session, strategy, source, actor)
 
 
 def apply_plan(
