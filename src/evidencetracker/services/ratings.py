@@ -6,11 +6,14 @@ strategy's evidence, so the stored rating never disagrees with the evidence besi
 
 from __future__ import annotations
 
+import json
+import uuid
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, select, union, update
+from sqlalchemy import Connection, Text, bindparam, cast, event, insert, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from evidencetracker.db import models as M
@@ -67,20 +70,8 @@ def study_input(source: Any, findings: Iterable[tuple]) -> rubric.StudyInput:
     ``source`` is an EvidenceSource object or a row with the same column names; each finding is
     (direction, significant, effect size, follow-up months).
     """
-    s = source
     return rubric.StudyInput(
-        uid=str(s.uid),
-        label=study_label(s),
-        design=s.design,
-        concern_attrition=s.concern_attrition,
-        concern_baseline=s.concern_baseline,
-        concern_measure=s.concern_measure,
-        independent_evaluator=s.evaluator_independent,
-        sample_size=s.sample_size,
-        sample_group=s.sample_group or None,
-        indirect=s.indirect,
-        follow_up_months=s.follow_up_months,
-        findings=tuple(rubric.FindingInput(*f) for f in findings),
+        **_source_fields(source), findings=tuple(rubric.FindingInput(*f) for f in findings)
     )
 
 
@@ -97,92 +88,169 @@ def recompute_strategies(session: Session, strategy_ids: Iterable[int]) -> None:
 
     The headline columns are written with a plain UPDATE so that a rating change does not bump
     the strategy's version (which would turn someone's open edit into a false conflict).
-    The inputs are read as plain rows, not ORM objects: loading every finding and source as an
-    object made recomputing 10,000 strategies take minutes (docs/performance.md).
+    The inputs are read as plain rows on the session's connection, not as ORM objects: loading
+    every finding and source as an object made recomputing 10,000 strategies take minutes
+    (docs/performance.md).
     """
     ids = sorted(set(strategy_ids))
+    if not ids:
+        return
+    session.flush()  # the reads below bypass autoflush
+    connection = session.connection()
     for start in range(0, len(ids), _CHUNK):
-        _recompute_chunk(session, ids[start : start + _CHUNK])
+        _recompute_chunk(session, connection, ids[start : start + _CHUNK])
 
 
 _CHUNK = 500  # strategies per round of queries (keeps IN lists well under SQL limits)
-_S, _F = M.EvidenceSource, M.Finding
-_SOURCE_COLUMNS = (
-    _S.uid, _S.authors, _S.title, _S.year, _S.design, _S.concern_attrition,
-    _S.concern_baseline, _S.concern_measure, _S.evaluator_independent, _S.sample_size,
-    _S.sample_group, _S.indirect, _S.follow_up_months,
-)  # fmt: skip
 
 
-def _study_inputs_by_outcome(session: Session, ids: list[int]) -> dict[int, list]:
-    """Like ``study_inputs``, for every outcome of these strategies, from one query."""
-    rows = session.execute(
-        select(
-            _F.outcome_id,
-            _F.source_id,
-            _F.direction,
-            _F.significant,
-            _F.effect_size,
-            _F.follow_up_months.label("finding_follow_up"),
-            *_SOURCE_COLUMNS,
-        )
-        .join(_S, _S.id == _F.source_id)
-        .join(M.Outcome, M.Outcome.id == _F.outcome_id)
-        .where(M.Outcome.strategy_id.in_(ids), _S.deleted_at.is_(None))
-        .order_by(_F.id)
-    )
+def _study_inputs_by_outcome(connection: Connection, ids: list[int]) -> dict[int, list]:
+    """Like ``study_inputs``, for every outcome of these strategies, from two queries.
+
+    Findings and sources are read apart, so a source's columns (and its label) are handled once
+    rather than once per finding; their values are converted here, with a dictionary lookup per
+    enum, from the driver's cursor: SQLAlchemy's result rows and type processing took longer
+    than the queries themselves.
+    """
+    found_rows = _driver_rows(connection, _FINDINGS_SQL, ids)
+    source_ids = sorted({row[1] for row in found_rows})
+    sources = {}
+    for start in range(0, len(source_ids), _IN_LIST):
+        for row in _driver_rows(connection, _SOURCES_SQL, source_ids[start : start + _IN_LIST]):
+            sources[row[0]] = _source_fields(_SourceRow(*row))
     grouped: dict[int, dict[int, list]] = {}
-    for r in rows:
-        grouped.setdefault(r.outcome_id, {}).setdefault(r.source_id, []).append(r)
+    finding = rubric.FindingInput
+    directions = _FINDING_DIRECTIONS
+    for outcome_id, source_id, direction, significant, effect, follow_up in found_rows:
+        if source_id in sources:  # a trashed source is no evidence
+            by_source = grouped.setdefault(outcome_id, {})
+            by_source.setdefault(source_id, []).append(
+                finding(directions[direction], bool(significant), effect, follow_up)
+            )
+    study = rubric.StudyInput
     return {
         outcome_id: [
-            study_input(
-                findings[0],
-                [
-                    (f.direction, f.significant, f.effect_size, f.finding_follow_up)
-                    for f in findings
-                ],
-            )
-            for findings in by_source.values()
+            study(**sources[source_id], findings=tuple(found))
+            for source_id, found in by_source.items()
         ]
         for outcome_id, by_source in grouped.items()
     }
 
 
-def _moved_outcomes(session: Session, ids: list[int]) -> set[int]:
+def _driver_rows(connection: Connection, sql: str, ids: list[int]) -> list[tuple]:
+    """Run ``sql`` on the driver's own cursor, in the session's transaction, and fetch all rows.
+
+    ``{ids}`` in ``sql`` becomes the list of ids: integers read from the database and checked
+    with ``int``, so nothing a person typed is ever written into the SQL.
+    """
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql.format(ids=",".join(str(int(i)) for i in ids)))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+# Plain SQL run on the driver's cursor; ``{ids}`` is a list of integer ids.
+_FINDINGS_SQL = (
+    "SELECT f.outcome_id, f.source_id, f.direction, f.significant, f.effect_size, "
+    "f.follow_up_months FROM findings f JOIN outcomes o ON o.id = f.outcome_id "
+    "WHERE o.strategy_id IN ({ids}) ORDER BY f.id"
+)
+_IN_LIST = 5000  # ids per IN list
+_SOURCE_FIELDS = (
+    "id", "uid", "authors", "title", "year", "design", "concern_attrition", "concern_baseline",
+    "concern_measure", "evaluator_independent", "sample_size", "sample_group", "indirect",
+    "follow_up_months",
+)  # fmt: skip
+_SourceRow = namedtuple("_SourceRow", _SOURCE_FIELDS)
+_SOURCES_SQL = (
+    f"SELECT {', '.join(_SOURCE_FIELDS)} FROM evidence_sources "
+    "WHERE deleted_at IS NULL AND id IN ({ids})"
+)
+_FINDING_DIRECTIONS = {d.value: d for d in E.FindingDirection}
+_DESIGNS: dict[str | None, E.StudyDesign | None] = {d.value: d for d in E.StudyDesign}
+_DESIGNS[None] = None
+
+
+def _source_fields(s: Any) -> dict[str, Any]:
+    """The source-level arguments of ``rubric.StudyInput``, as ``study_input`` fills them.
+
+    ``s`` is an EvidenceSource, or a row of ``_SOURCES_SQL`` (raw driver values: the uid as
+    stored, the design as its value, booleans as 0/1 on SQLite).
+    """
+    if isinstance(s, M.EvidenceSource):
+        uid, design = str(s.uid), s.design
+        flags = (s.concern_attrition, s.concern_baseline, s.concern_measure, s.indirect)
+        independent = s.evaluator_independent
+    else:
+        uid, design = _uid_text(s.uid), _DESIGNS[s.design]
+        flags = tuple(map(bool, (s.concern_attrition, s.concern_baseline, s.concern_measure,
+                                 s.indirect)))  # fmt: skip
+        independent = None if s.evaluator_independent is None else bool(s.evaluator_independent)
+    return {
+        "uid": uid,
+        "label": study_label(s),
+        "design": design,
+        "concern_attrition": flags[0],
+        "concern_baseline": flags[1],
+        "concern_measure": flags[2],
+        "independent_evaluator": independent,
+        "sample_size": s.sample_size,
+        "sample_group": s.sample_group or None,
+        "indirect": flags[3],
+        "follow_up_months": s.follow_up_months,
+    }
+
+
+def _uid_text(value: Any) -> str:
+    """A uid as ``str(uuid.UUID)`` writes it, from what the driver returns for the column."""
+    if isinstance(value, str) and len(value) == 32:  # SQLite keeps 32 hex digits
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(uuid.UUID(str(value)))
+
+
+def _moved_outcomes(connection: Connection, ids: list[int]) -> set[int]:
     """Like ``indicator_moved``: outcomes with an indicator whose latest value beat baseline."""
-    Ind, Ms = M.Indicator, M.Measurement
     latest: dict[int, float] = {}
     # Ordered as the Indicator.measurements relationship, so "latest" means the same thing.
-    for indicator_id, value in session.execute(
-        select(Ms.indicator_id, Ms.value)
-        .join(Ind, Ind.id == Ms.indicator_id)
-        .join(M.Outcome, M.Outcome.id == Ind.outcome_id)
-        .where(M.Outcome.strategy_id.in_(ids), Ind.baseline_value.is_not(None))
-        .order_by(Ms.indicator_id, Ms.period_start, Ms.period)
-    ):
+    for indicator_id, value in _driver_rows(connection, _MEASUREMENTS_SQL, ids):
         latest[indicator_id] = value
     moved = set()
-    for indicator_id, outcome_id, baseline, direction in session.execute(
-        select(Ind.id, Ind.outcome_id, Ind.baseline_value, Ind.direction)
-        .join(M.Outcome, M.Outcome.id == Ind.outcome_id)
-        .where(M.Outcome.strategy_id.in_(ids), Ind.baseline_value.is_not(None))
+    increase = E.DesiredDirection.INCREASE.value
+    for indicator_id, outcome_id, baseline, direction in _driver_rows(
+        connection, _INDICATORS_SQL, ids
     ):
-        sign = 1 if direction == E.DesiredDirection.INCREASE else -1
+        sign = 1 if direction == increase else -1
         if indicator_id in latest and (latest[indicator_id] - baseline) * sign > 0:
             moved.add(outcome_id)
     return moved
 
 
-def _recompute_chunk(session: Session, ids: list[int]) -> None:
+_INDICATORS_OF = (
+    "FROM indicators i JOIN outcomes o ON o.id = i.outcome_id "
+    "WHERE o.strategy_id IN ({ids}) AND i.baseline_value IS NOT NULL"
+)
+_MEASUREMENTS_SQL = (
+    f"SELECT m.indicator_id, m.value FROM measurements m WHERE m.indicator_id IN "
+    f"(SELECT i.id {_INDICATORS_OF}) ORDER BY m.indicator_id, m.period_start, m.period"
+)
+_INDICATORS_SQL = f"SELECT i.id, i.outcome_id, i.baseline_value, i.direction {_INDICATORS_OF}"
+
+
+# The stored columns that make a rating; ``computed_at`` says when they were last written.
+_STORED = ("rubric_version", "level", "certainty", "rule", "trace", "studies")
+
+
+def _recompute_chunk(session: Session, connection: Connection, ids: list[int]) -> None:
     Out, Ovr = M.Outcome, M.RatingOverride
-    outcomes = session.execute(
+    outcomes = connection.execute(
         select(Out.id, Out.strategy_id, Out.primary, Out.deleted_at).where(Out.strategy_id.in_(ids))
     ).all()
-    studies = _study_inputs_by_outcome(session, ids)
-    moved = _moved_outcomes(session, ids)
+    studies = _study_inputs_by_outcome(connection, ids)
+    moved = _moved_outcomes(connection, ids)
     overrides: dict[int, Any] = {}
-    for o in session.execute(
+    for o in connection.execute(
         select(Ovr.outcome_id, Ovr.level, Ovr.certainty)
         .join(Out, Out.id == Ovr.outcome_id)
         .where(Out.strategy_id.in_(ids), Ovr.active.is_(True))
@@ -191,9 +259,20 @@ def _recompute_chunk(session: Session, ids: list[int]) -> None:
         overrides[o.outcome_id] = o  # the last active one, as _active_override picks
     table = M.OutcomeRating.__table__
     outcome_ids = [o.id for o in outcomes]
-    stored = set(
-        session.scalars(select(table.c.outcome_id).where(table.c.outcome_id.in_(outcome_ids)))
-    )
+    # What is stored already: a rating that comes out the same is not written again (most of
+    # a recompute after an edit, or of a recompute-all with an unchanged rubric).
+    # The studies are compared as the JSON text stored (a formatting difference only costs a
+    # needless write); decoding every stored list took longer than writing them.
+    stored = {
+        row[0]: tuple(row[1:])
+        for row in connection.execute(
+            select(
+                table.c.outcome_id,
+                *(table.c[name] for name in _STORED[:-1]),
+                cast(table.c.studies, Text),
+            ).where(table.c.outcome_id.in_(select(Out.id).where(Out.strategy_id.in_(ids))))
+        )
+    }
     now = utcnow()
     updates, inserts = [], []
     per_strategy: dict[int, list[tuple[bool, rubric.OutcomeRating]]] = {i: [] for i in ids}
@@ -218,7 +297,9 @@ def _recompute_chunk(session: Session, ids: list[int]) -> None:
             "computed_at": now,
         }
         if outcome.id in stored:
-            updates.append({"b_outcome_id": outcome.id, **values})
+            fresh = (*(values[name] for name in _STORED[:-1]), json.dumps(values["studies"]))
+            if stored[outcome.id] != fresh:
+                updates.append({"b_outcome_id": outcome.id, **values})
         else:
             inserts.append({"outcome_id": outcome.id, **values})
         if outcome.deleted_at is not None:
@@ -237,25 +318,40 @@ def _recompute_chunk(session: Session, ids: list[int]) -> None:
     if inserts:
         session.execute(insert(table), inserts)
     strategies = M.Strategy.__table__
+    current = {
+        row[0]: tuple(row[1:])
+        for row in connection.execute(
+            select(
+                strategies.c.id,
+                strategies.c.headline_level,
+                strategies.c.headline_certainty,
+                strategies.c.harm_flag,
+            ).where(strategies.c.id.in_(ids))
+        )
+    }
     headlines = []
     for strategy_id, pairs in per_strategy.items():
         top = rubric.headline(pairs)
+        certainty = top.certainty.value if top.certainty else None
+        if current.get(strategy_id) == (top.level, top.certainty, top.harm):
+            continue
         headlines.append(
             {
                 "b_id": strategy_id,
                 "headline_level": top.level.value,
-                "headline_certainty": top.certainty.value if top.certainty else None,
+                "headline_certainty": certainty,
                 "harm_flag": top.harm,
             }
         )
     # updated_at is set to itself: a recomputed rating is not an edit of the strategy, and the
     # column's onupdate would otherwise stamp it (moving "last updated" and confusing merges).
-    session.execute(
-        update(strategies)
-        .where(strategies.c.id == bindparam("b_id"))
-        .values(updated_at=strategies.c.updated_at),
-        headlines,
-    )
+    if headlines:
+        session.execute(
+            update(strategies)
+            .where(strategies.c.id == bindparam("b_id"))
+            .values(updated_at=strategies.c.updated_at),
+            headlines,
+        )
     # Objects of this session that the plain UPDATEs and INSERTs made stale.
     rated = set(outcome_ids)
     for obj in list(session.identity_map.values()):
