@@ -30,6 +30,8 @@ class Term:
 
 def fold(text: str) -> str:
     """Lower case without accents, for comparisons that match what the index matches."""
+    if text.isascii():  # the same result: no accents to strip, and casefold is lower here
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
