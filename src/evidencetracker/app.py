@@ -1,4 +1,5 @@
-"""Composition root of the desktop app: preferences, database, services, then the UI."""
+"""Entry point of the desktop app: the command line and preferences, then the UI start-up
+(``ui.application``), which shows the window before it opens the database."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from evidencetracker import __version__
-from evidencetracker.config import default_database_path, load_preferences, save_preferences
-from evidencetracker.db.engine import database_url, sqlite_path
+from evidencetracker.config import default_database_path, load_preferences
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -24,12 +24,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     prefs = load_preferences()
     target = args.db or prefs.database or str(default_database_path())
-    path = sqlite_path(database_url(target))
-    first_run = path is not None and not path.exists()
-    services = application.open_at_startup(target, author=lambda: prefs.author_name)
-    if services is None:
-        return 1
-    if not args.db and path is not None:
-        prefs.remember_database(str(path))
-        save_preferences(prefs)
-    return application.run(services, first_run)
+    # A database named on the command line is opened, not remembered as the one to reopen.
+    return application.run(target, prefs, remember=not args.db)

@@ -82,7 +82,10 @@ def diagnose(path: Path, key: str | None = None, folder: Path | None = None) -> 
         if backups and has_sqlite_header(backups[0].path):
             return "the file is not an SQLite database any more"
         return None  # opening will say what it is (encrypted, not ours)
-    problems = B.check_sqlite_file(path, key, quick=True)
+    # Only the structure is checked here, at every start: broken references between rows are
+    # no reason to set a file aside, and checking them took as long again on a large database
+    # (docs/performance.md). Tools > Check Database finds and repairs those.
+    problems = B.check_sqlite_file(path, key, quick=True, foreign_keys=False)
     if not problems:
         return None
     if (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from evidencetracker.services.container import Services
-from evidencetracker.services.context import ChangeSet
+if TYPE_CHECKING:  # the main window is shown before the services are imported (start-up time)
+    from evidencetracker.services.container import Services
+    from evidencetracker.services.context import ChangeSet
 
 
 class ChangeRelay(QObject):

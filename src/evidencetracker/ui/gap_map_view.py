@@ -225,7 +225,11 @@ class GapMapView(QWidget):
 
     cell_activated = Signal(object)  # list of strategy uids
 
-    def __init__(self, services: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(
+        self, services: Any, tasks: TaskRunner, parent: QWidget | None = None, *, load: bool = True
+    ):
+        """``load=False``: compute nothing until ``set_query`` or ``refresh`` is called (the
+        main window's hidden dock: the whole-database map takes seconds on a large database)."""
         super().__init__(parent)
         self.services = services
         self.tasks = tasks
@@ -252,7 +256,8 @@ class GapMapView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
-        self.refresh()
+        if load:
+            self.refresh()
 
     @property
     def layout_key(self) -> str:

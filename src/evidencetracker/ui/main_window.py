@@ -1,38 +1,48 @@
-"""The main window: lays out the strategy browser and editor, and wires actions to them."""
+"""The main window: lays out the strategy browser and editor, and wires actions to them.
+
+The window is shown before the database is open: at start-up it paints its menus, tool bar and
+an "Opening…" notice at once, and ``set_services`` fills it when the database is ready. So this
+module imports only Qt and light modules at the top; the browser, the editor and the services
+are imported when the first database arrives.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from evidencetracker.config import Preferences, load_preferences, save_preferences
-from evidencetracker.services.container import Services
-from evidencetracker.services.context import ChangeSet
-from evidencetracker.services.sample import SAMPLE_LABEL, load_sample
 from evidencetracker.ui import window_state
-from evidencetracker.ui.about_dialog import AboutDialog
 from evidencetracker.ui.actions import ActionId, Actions
 from evidencetracker.ui.changes import ChangeRelay
 from evidencetracker.ui.database_opener import DatabaseOpener
 from evidencetracker.ui.menus import build_menus
-from evidencetracker.ui.preferences_dialog import PreferencesDialog
-from evidencetracker.ui.strategy_browser import StrategyBrowser
-from evidencetracker.ui.strategy_editor import StrategyEditor
 from evidencetracker.ui.tasks import TaskRunner
-from evidencetracker.ui.trash_dialog import TrashDialog
-from evidencetracker.ui.welcome_dialog import WelcomeDialog
-from evidencetracker.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from evidencetracker.services.container import Services
+    from evidencetracker.services.context import ChangeSet
+    from evidencetracker.ui.strategy_browser import StrategyBrowser
+    from evidencetracker.ui.strategy_editor import StrategyEditor
+    from evidencetracker.ui.workspace import Workspace
 
 A = ActionId
+# Usable while no database is open yet (start-up): everything else waits for set_services.
+_WITHOUT_DATABASE = (A.QUIT, A.ABOUT)
 
 
 class MainWindow(QMainWindow):
+    services: Services | None
+    browser: StrategyBrowser
+    editor: StrategyEditor
+    workspace: Workspace | None
+
     def __init__(
         self,
-        services: Services,
+        services: Services | None = None,
         tasks: TaskRunner | None = None,
         prefs: Preferences | None = None,
     ):
@@ -45,20 +55,52 @@ class MainWindow(QMainWindow):
         self.relay.changed.connect(self.on_changed)
         self.opener = DatabaseOpener(self)
         self.dialog: Any = None  # the non-modal dialog open now (Trash, Preferences, …)
+        self.services = None
+        self.workspace = None
         self.resize(1280, 800)
-        self.sample_notice = QLabel(SAMPLE_LABEL)
+        self.sample_notice = QLabel()
         self.sample_notice.setStyleSheet("color: #7a4b00; padding: 2px 4px;")
         self.sample_notice.hide()
         self._wire_actions()
         build_menus(self)
-        self.workspace = Workspace(self)
-        self.set_services(services)
-        if not window_state.restore_state(self, self.splitters(), self.headers()):
-            self.splitter.setSizes([470, 810])
+        window_state.restore_window(self)
+        self._held = [
+            action
+            for name, action in self.actions.all().items()
+            if name not in _WITHOUT_DATABASE and action.isEnabled()
+        ]
+        for action in self._held:
+            action.setEnabled(False)
+        self.setWindowTitle("EvidenceTracker")
+        if services is not None:
+            self.set_services(services)
+
+    def show_opening(self, name: str) -> None:
+        """What the window shows while its first database opens (start-up)."""
+        notice = QLabel(f"Opening {name}…")
+        notice.setObjectName("opening_notice")
+        notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        notice.setStyleSheet("color: #555; font-size: 15px;")
+        self.setCentralWidget(notice)
+        self.setWindowTitle(f"EvidenceTracker — {name}")
+        self.statusBar().showMessage(f"Opening {name}…")
 
     # -- building ----------------------------------------------------------------------------
     def set_services(self, services: Services) -> None:
         """Show ``services``' database: a fresh browser and editor over it."""
+        from evidencetracker.services.sample import SAMPLE_LABEL
+        from evidencetracker.ui.strategy_browser import StrategyBrowser
+        from evidencetracker.ui.strategy_editor import StrategyEditor
+        from evidencetracker.ui.workspace import Workspace
+
+        first = self.services is None
+        if first:
+            for action in self._held:
+                action.setEnabled(True)
+            self._held = []
+            self.sample_notice.setText(SAMPLE_LABEL)
+        if self.workspace is None:
+            self.workspace = Workspace(self)
         self.services = services
         original = services.ctx.author
         services.ctx.author = lambda: self.prefs.author_name or original()
@@ -98,9 +140,15 @@ class MainWindow(QMainWindow):
         self.editor.status.connect(self._on_status)
         self.editor.save_failed.connect(lambda: self.browser.select(self.editor.uid))
         self._update_title()
+        if first and not window_state.restore_layout(self.splitters(), self.headers()):
+            self.splitter.setSizes([470, 810])
         self.statusBar().showMessage("Loading strategies…")
         self.browser.refresh()
         self.workspace.attach()
+        if first:
+            # The window's saved state was restored before the docks existed (start-up order).
+            for dock in (self.workspace.search_dock, self.workspace.gap_dock):
+                self.restoreDockWidget(dock)
 
     def splitters(self) -> list[QSplitter]:
         return [
@@ -189,14 +237,20 @@ class MainWindow(QMainWindow):
 
     # -- dialogs -----------------------------------------------------------------------------
     def show_trash(self) -> None:
+        from evidencetracker.ui.trash_dialog import TrashDialog
+
         self.dialog = TrashDialog(self.services, self.tasks, self)
         self.dialog.open()
 
     def show_about(self) -> None:
+        from evidencetracker.ui.about_dialog import AboutDialog
+
         self.dialog = AboutDialog(self)
         self.dialog.open()
 
     def edit_preferences(self) -> None:
+        from evidencetracker.ui.preferences_dialog import PreferencesDialog
+
         dialog = PreferencesDialog(self.prefs, self)
 
         def accepted() -> None:
@@ -209,6 +263,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_welcome(self) -> None:
+        from evidencetracker.ui.welcome_dialog import WelcomeDialog
+
         dialog = WelcomeDialog(self.services.db.display_name, self)
 
         def finished() -> None:
@@ -222,6 +278,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def load_sample(self) -> None:
+        from evidencetracker.services.sample import load_sample
+
         self.statusBar().showMessage("Loading the illustrative sample…")
         services = self.services
         self.tasks.submit(
@@ -256,6 +314,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Error: {exc}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.services is None:  # closed while the first database was still opening
+            window_state.save_state(self, [], {})
+            event.accept()
+            return
         if self.editor.is_dirty():
             event.ignore()
             self.editor.confirm_leave(self._close_now)

@@ -34,10 +34,11 @@ def _bytes(s: QSettings, key: str) -> QByteArray | None:
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
 
-def restore_state(
-    window: QMainWindow, splitters: list[QSplitter], headers: dict[str, QHeaderView]
-) -> bool:
-    """Restore what was saved; False when nothing was (first run: keep the defaults)."""
+def restore_window(window: QMainWindow) -> bool:
+    """Restore the window's geometry and bars; False when nothing was saved (first run).
+
+    Dock widgets made later are put back by ``QMainWindow.restoreDockWidget``.
+    """
     s = settings()
     geometry = _bytes(s, "main/geometry")
     if geometry is None:
@@ -46,12 +47,19 @@ def restore_state(
     state = _bytes(s, "main/state")
     if state is not None:
         window.restoreState(state)
+    return True
+
+
+def restore_layout(splitters: list[QSplitter], headers: dict[str, QHeaderView]) -> bool:
+    """Restore splitter positions and column layouts; False when none were saved."""
+    s = settings()
+    found = False
     for splitter in splitters:
         saved = _bytes(s, f"splitter/{splitter.objectName()}")
         if saved is not None:
-            splitter.restoreState(saved)
+            found = splitter.restoreState(saved) or found
     for name, header in headers.items():
         saved = _bytes(s, f"header/{name}")
         if saved is not None:
             header.restoreState(saved)
-    return True
+    return found

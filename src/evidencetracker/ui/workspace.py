@@ -110,7 +110,8 @@ class Workspace(QObject):
             window.actions[action].setEnabled(is_file)
         if self.gap_view is not None:
             self.gap_view.deleteLater()
-        self.gap_view = GapMapView(services, window.tasks)
+        self.gap_view = GapMapView(services, window.tasks, load=False)
+        self._gap_query = None  # the new view has shown nothing yet
         self.gap_view.cell_activated.connect(self.on_gap_cell)
         self.gap_dock.setWidget(self.gap_view)
         if self.search_panel is not None:
