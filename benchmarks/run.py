@@ -10,12 +10,14 @@ measured in the same run, so that a busy machine shows up in both and the ratio 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +124,19 @@ def cold_start(db: Generated, runs: int, log: Callable[[str], None]) -> list[Row
     return rows
 
 
+STEPS: dict[str, Callable[[figures.Bench], list[Row]]] = {
+    "filters": figures.browser_filters,
+    "search": figures.search,
+    "editor": figures.editor,
+    "ratings": figures.recompute,
+    "briefs": figures.briefs,
+    "import": figures_io.import_findings,
+    "bundle": figures_io.bundle,
+}
+
+
 def run(
-    size: str,
+    size: str | Any,
     seed: int = 1,
     *,
     reps: int = 3,
@@ -132,15 +145,20 @@ def run(
     only: set[str] | None = None,
     out_dir: Path = OUT_DIR,
     log: Callable[[str], None] = print,
+    isolate: bool = False,
     **bench: Any,
 ) -> tuple[list[Row], dict[str, str], Generated, float]:
     """Measure every figure (or those in ``only``); returns rows, machine, database, seconds.
 
     ``bench`` overrides the other knobs of ``figures.Bench`` (batch, import_rows, bundle_size).
+    ``isolate``: each figure runs in a fresh process of its own (``--figure``), so that no
+    figure pays for, or is disturbed by, what the ones before it left in memory (a full run in
+    one process crashed once in the brief batch after the editor had loaded Qt; see
+    docs/performance.md). Needs ``size`` as a name and no ``bench`` overrides.
     """
     started = time.perf_counter()
     info = machine()
-    log(f"database: {size} (seed {seed})")
+    log(f"database: {getattr(size, 'name', size)} (seed {seed})")
     db = generate(size, seed, out_dir, log=log)
     if db.seconds:
         log(f"  generated in {db.seconds:.0f} s")
@@ -149,27 +167,24 @@ def run(
     if wanted("cold"):
         log("cold start and peak memory (fresh processes)")
         rows += cold_start(db, cold_runs, log)
+    names = [name for name in STEPS if wanted(name)]
+    if isolate:
+        for name in names:
+            log(f"{name} ... (own process)")
+            t0 = time.perf_counter()
+            rows += _in_own_process(name, size, seed, reps, queries, out_dir)
+            log(f"  {time.perf_counter() - t0:.1f} s")
+        return rows, info, db, time.perf_counter() - started
     from evidencetracker.services.container import Services
 
     services = Services.open(db.path, author="benchmark")
     knobs = figures.Bench(services, db, reps=reps, queries=queries, log=log, **bench)
-    steps = [
-        ("filters", figures.browser_filters),
-        ("search", figures.search),
-        ("editor", figures.editor),
-        ("ratings", figures.recompute),
-        ("briefs", figures.briefs),
-        ("import", figures_io.import_findings),
-        ("bundle", figures_io.bundle),
-    ]
     try:
-        for name, step in steps:
-            if not wanted(name):
-                continue
+        for name in names:
             log(f"{name} ...")
             t0 = time.perf_counter()
             try:
-                new = step(knobs)
+                new = STEPS[name](knobs)
             except Exception as exc:  # a feature mid-rewrite must not stop the other figures
                 new = [Row(f"{name}", "s", note=f"not measured: failed with {exc!r}"[:300])]
             rows += new
@@ -177,6 +192,44 @@ def run(
     finally:
         services.close()
     return rows, info, db, time.perf_counter() - started
+
+
+def _in_own_process(
+    name: str, size: str, seed: int, reps: int, queries: int, out_dir: Path
+) -> list[Row]:
+    """Run one figure with ``--figure`` in a fresh interpreter and read back its rows."""
+    with tempfile.TemporaryDirectory(prefix="et-bench-figure-") as scratch:
+        result = Path(scratch) / "rows.json"
+        args = [
+            sys.executable, str(Path(__file__).resolve()), "--figure", name, "--size", size,
+            "--seed", str(seed), "--reps", str(reps), "--queries", str(queries),
+            "--out-dir", str(out_dir), "--rows-out", str(result),
+        ]  # fmt: skip
+        proc = subprocess.run(args, capture_output=True, text=True)
+        if proc.returncode != 0 or not result.exists():
+            why = (proc.stderr or "").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
+            return [Row(name, "s", note=f"not measured: its process failed ({why[0][:200]})")]
+        return [_row_from(d) for d in json.loads(result.read_text(encoding="utf-8"))]
+
+
+def _row_from(data: dict[str, Any]) -> Row:
+    target = data.pop("target")
+    return Row(**data, target=Target(**target) if target else None)
+
+
+def _one_figure(args: argparse.Namespace) -> int:
+    """``--figure NAME``: measure that figure alone in this process; rows to ``--rows-out``."""
+    rows, _, _, _ = run(
+        args.size,
+        args.seed,
+        reps=args.reps,
+        queries=args.queries,
+        only={args.figure},
+        out_dir=args.out_dir,
+        log=lambda text: print(text, file=sys.stderr),
+    )
+    args.rows_out.write_text(json.dumps([asdict(r) for r in rows]), encoding="utf-8")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,7 +242,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="cold filters search editor ratings briefs...")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave the doc alone")
     parser.add_argument("--doc", type=Path, default=None, help="write the table here instead")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run every figure in this one process"
+    )
+    parser.add_argument("--out-dir", type=Path, default=OUT_DIR, help="the database cache")
+    parser.add_argument("--figure", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--rows-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.figure:
+        return _one_figure(args)
     rows, info, db, seconds = run(
         args.size,
         args.seed,
@@ -197,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         queries=args.queries,
         cold_runs=args.cold_runs,
         only=set(args.only) if args.only else None,
+        out_dir=args.out_dir,
+        isolate=not args.in_process,
     )
     text = table(rows)
     print()

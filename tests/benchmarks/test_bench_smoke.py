@@ -106,3 +106,25 @@ def test_tiny_run_fills_every_row_and_writes_the_doc(tmp_path, qapp):
     assert "Hand-written text stays." in text
     assert text.count(BEGIN) == 1 and text.count(END) == 1
     assert "| Recompute every rating" in text and info["CPU"] in text
+
+
+@pytest.mark.slow
+def test_a_figure_run_in_its_own_process_comes_back_as_rows(tmp_path):
+    # make bench runs each figure in a fresh process (run.py --figure); its rows must survive
+    # the trip, target and all.
+    rows, _, _, _ = run(
+        "tiny",
+        seed=5,
+        reps=1,
+        queries=3,
+        only={"search", "ratings"},
+        out_dir=tmp_path / "out",
+        log=lambda _: None,
+        isolate=True,
+    )
+    by_label = {r.figure: r for r in rows}
+    search = by_label["Search (SearchService) p95"]
+    assert search.value is not None and search.value > 0 and search.floor > 0
+    assert search.target is not None and search.target.limit == 50
+    ratings = next(r for name, r in by_label.items() if name.startswith("Recompute every rating"))
+    assert ratings.value is not None and ratings.value > 0 and ratings.status in {"met", "MISSED"}
