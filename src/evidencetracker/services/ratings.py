@@ -10,7 +10,9 @@ import json
 import uuid
 from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import fields, replace
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Text, bindparam, cast, event, insert, select, union, update
@@ -117,24 +119,17 @@ def _study_inputs_by_outcome(connection: Connection, ids: list[int]) -> dict[int
     sources = {}
     for start in range(0, len(source_ids), _IN_LIST):
         for row in _driver_rows(connection, _SOURCES_SQL, source_ids[start : start + _IN_LIST]):
-            sources[row[0]] = _source_fields(_SourceRow(*row))
-    grouped: dict[int, dict[int, list]] = {}
-    finding = rubric.FindingInput
-    directions = _FINDING_DIRECTIONS
-    for outcome_id, source_id, direction, significant, effect, follow_up in found_rows:
-        if source_id in sources:  # a trashed source is no evidence
-            by_source = grouped.setdefault(outcome_id, {})
-            by_source.setdefault(source_id, []).append(
-                finding(directions[direction], bool(significant), effect, follow_up)
-            )
-    study = rubric.StudyInput
-    return {
-        outcome_id: [
-            study(**sources[source_id], findings=tuple(found))
-            for source_id, found in by_source.items()
-        ]
-        for outcome_id, by_source in grouped.items()
-    }
+            sources[row[0]] = _STUDY_ORDER(_source_fields(_SourceRow(*row)))
+    finding, study, directions = rubric.FindingInput, rubric.StudyInput, _FINDING_DIRECTIONS
+    inputs: dict[int, list] = {}
+    # The rows come sorted by outcome and source: each run of rows is one study's findings.
+    for (outcome_id, source_id), rows in groupby(found_rows, _OUTCOME_AND_SOURCE):
+        source = sources.get(source_id)
+        if source is None:  # a trashed source is no evidence
+            continue
+        found = tuple(finding(directions[d], bool(sig), e, f) for _, _, d, sig, e, f in rows)
+        inputs.setdefault(outcome_id, []).append(study(*source, found))
+    return inputs
 
 
 def _driver_rows(connection: Connection, sql: str, ids: list[int]) -> list[tuple]:
@@ -155,8 +150,9 @@ def _driver_rows(connection: Connection, sql: str, ids: list[int]) -> list[tuple
 _FINDINGS_SQL = (
     "SELECT f.outcome_id, f.source_id, f.direction, f.significant, f.effect_size, "
     "f.follow_up_months FROM findings f JOIN outcomes o ON o.id = f.outcome_id "
-    "WHERE o.strategy_id IN ({ids}) ORDER BY f.id"
+    "WHERE o.strategy_id IN ({ids}) ORDER BY f.outcome_id, f.source_id, f.id"
 )
+_OUTCOME_AND_SOURCE = itemgetter(0, 1)
 _IN_LIST = 5000  # ids per IN list
 _SOURCE_FIELDS = (
     "id", "uid", "authors", "title", "year", "design", "concern_attrition", "concern_baseline",
@@ -168,6 +164,8 @@ _SOURCES_SQL = (
     f"SELECT {', '.join(_SOURCE_FIELDS)} FROM evidence_sources "
     "WHERE deleted_at IS NULL AND id IN ({ids})"
 )
+# ``StudyInput``'s source-level fields in the order of its constructor, from ``_source_fields``.
+_STUDY_ORDER = itemgetter(*[f.name for f in fields(rubric.StudyInput) if f.init][:-1])
 _FINDING_DIRECTIONS = {d.value: d for d in E.FindingDirection}
 _DESIGNS: dict[str | None, E.StudyDesign | None] = {d.value: d for d in E.StudyDesign}
 _DESIGNS[None] = None
