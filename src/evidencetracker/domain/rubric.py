@@ -263,8 +263,12 @@ def _count_once_per_sample(
 def _level(counted: list[StudyInput], indicator_moved: bool) -> tuple[RatingLevel, str, str]:
     """Try the level rules of step 4 in order; return the level, rule id and its sentence."""
 
+    by_verdict: dict[FindingDirection, list[StudyInput]] = {_ADV: [], _NULL: [], _FAV: []}
+    for s in counted:
+        by_verdict[s.verdict].append(s)
+
     def with_verdict(verdict: FindingDirection, min_score: int = 0) -> list[StudyInput]:
-        return [s for s in counted if s.verdict is verdict and s.score >= min_score]
+        return [s for s in by_verdict[verdict] if s.score >= min_score]
 
     adverse3 = with_verdict(_ADV, 3)
     if adverse3:

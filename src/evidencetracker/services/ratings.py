@@ -10,7 +10,8 @@ import json
 import uuid
 from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import fields, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -106,24 +107,41 @@ def recompute_strategies(session: Session, strategy_ids: Iterable[int]) -> None:
 _CHUNK = 500  # strategies per round of queries (keeps IN lists well under SQL limits)
 
 
-def _study_inputs_by_outcome(connection: Connection, ids: list[int]) -> dict[int, list]:
-    """Like ``study_inputs``, for every outcome of these strategies, from two queries.
+@dataclass(frozen=True)
+class _Evidence:
+    """The rows one round of recomputation reads: what the rubric needs, as the driver gives it.
 
     Findings and sources are read apart, so a source's columns (and its label) are handled once
-    rather than once per finding; their values are converted here, with a dictionary lookup per
-    enum, from the driver's cursor: SQLAlchemy's result rows and type processing took longer
-    than the queries themselves.
+    rather than once per finding; values are converted here, with a dictionary lookup per enum:
+    SQLAlchemy's result rows and type processing took longer than the queries themselves.
     """
-    found_rows = _driver_rows(connection, _FINDINGS_SQL, ids)
-    source_ids = sorted({row[1] for row in found_rows})
-    sources = {}
-    for start in range(0, len(source_ids), _IN_LIST):
-        for row in _driver_rows(connection, _SOURCES_SQL, source_ids[start : start + _IN_LIST]):
-            sources[row[0]] = _STUDY_ORDER(_source_fields(_SourceRow(*row)))
+
+    findings: list[tuple]  # sorted by outcome, source, id
+    sources: list[tuple]  # live sources only: a trashed source is no evidence
+    measurements: list[tuple]  # ordered as Indicator.measurements
+    indicators: list[tuple]
+
+
+def _read_evidence(connection: Connection, ids: list[int]) -> _Evidence:
+    findings = _driver_rows(connection, _FINDINGS_SQL, ids)
+    source_ids = sorted({row[1] for row in findings})
+    sources = [
+        row
+        for start in range(0, len(source_ids), _IN_LIST)
+        for row in _driver_rows(connection, _SOURCES_SQL, source_ids[start : start + _IN_LIST])
+    ]
+    measurements = _driver_rows(connection, _MEASUREMENTS_SQL, ids)
+    indicators = _driver_rows(connection, _INDICATORS_SQL, ids)
+    return _Evidence(findings, sources, measurements, indicators)
+
+
+def _study_inputs_by_outcome(evidence: _Evidence) -> dict[int, list]:
+    """Like ``study_inputs``, for every outcome of a round of strategies."""
+    sources = {row[0]: _STUDY_ORDER(_source_fields(_SourceRow(*row))) for row in evidence.sources}
     finding, study, directions = rubric.FindingInput, rubric.StudyInput, _FINDING_DIRECTIONS
     inputs: dict[int, list] = {}
     # The rows come sorted by outcome and source: each run of rows is one study's findings.
-    for (outcome_id, source_id), rows in groupby(found_rows, _OUTCOME_AND_SOURCE):
+    for (outcome_id, source_id), rows in groupby(evidence.findings, _OUTCOME_AND_SOURCE):
         source = sources.get(source_id)
         if source is None:  # a trashed source is no evidence
             continue
@@ -208,17 +226,14 @@ def _uid_text(value: Any) -> str:
     return str(uuid.UUID(str(value)))
 
 
-def _moved_outcomes(connection: Connection, ids: list[int]) -> set[int]:
+def _moved_outcomes(evidence: _Evidence) -> set[int]:
     """Like ``indicator_moved``: outcomes with an indicator whose latest value beat baseline."""
-    latest: dict[int, float] = {}
-    # Ordered as the Indicator.measurements relationship, so "latest" means the same thing.
-    for indicator_id, value in _driver_rows(connection, _MEASUREMENTS_SQL, ids):
-        latest[indicator_id] = value
+    # The measurements are ordered as the Indicator.measurements relationship, so "latest"
+    # means the same thing: the dictionary keeps the last value of each indicator.
+    latest: dict[int, float] = dict(evidence.measurements)
     moved = set()
     increase = E.DesiredDirection.INCREASE.value
-    for indicator_id, outcome_id, baseline, direction in _driver_rows(
-        connection, _INDICATORS_SQL, ids
-    ):
+    for indicator_id, outcome_id, baseline, direction in evidence.indicators:
         sign = 1 if direction == increase else -1
         if indicator_id in latest and (latest[indicator_id] - baseline) * sign > 0:
             moved.add(outcome_id)
@@ -240,13 +255,18 @@ _INDICATORS_SQL = f"SELECT i.id, i.outcome_id, i.baseline_value, i.direction {_I
 _STORED = ("rubric_version", "level", "certainty", "rule", "trace", "studies")
 
 
-def _recompute_chunk(session: Session, connection: Connection, ids: list[int]) -> None:
+def _recompute_chunk(
+    session: Session, connection: Connection, ids: list[int], evidence: _Evidence | None = None
+) -> None:
+    """Recompute these strategies; ``evidence``: their rows, when already read (recompute_all)."""
     Out, Ovr = M.Outcome, M.RatingOverride
     outcomes = connection.execute(
         select(Out.id, Out.strategy_id, Out.primary, Out.deleted_at).where(Out.strategy_id.in_(ids))
     ).all()
-    studies = _study_inputs_by_outcome(connection, ids)
-    moved = _moved_outcomes(connection, ids)
+    if evidence is None:
+        evidence = _read_evidence(connection, ids)
+    studies = _study_inputs_by_outcome(evidence)
+    moved = _moved_outcomes(evidence)
     overrides: dict[int, Any] = {}
     for o in connection.execute(
         select(Ovr.outcome_id, Ovr.level, Ovr.certainty)
@@ -489,14 +509,33 @@ class RatingService:
                         {"active": {"from": True, "to": False}},
                     )
 
-    def recompute_all(self, batch: int = 500) -> int:
-        """Recompute every strategy's ratings (after a rubric change); returns how many."""
+    def recompute_all(self, batch: int = _CHUNK) -> int:
+        """Recompute every strategy's ratings (after a rubric change); returns how many.
+
+        One transaction per ``batch`` strategies. While one batch is rated, a second thread
+        reads the next batch's evidence on a connection of its own: the queries run in SQLite
+        or PostgreSQL without holding Python's lock, so on two cores they overlap with the
+        rating. It sees only committed data, which is all there is to see here, since this
+        writes nothing but ratings.
+        """
         with self.ctx.read() as session:
             ids = list(session.scalars(select(M.Strategy.id).order_by(M.Strategy.id)))
-        for start in range(0, len(ids), batch):
-            with self.ctx.write("recompute ratings") as session:
-                recompute_strategies(session, ids[start : start + batch])
+        batches = [ids[start : start + batch] for start in range(0, len(ids), batch)]
+        if not batches:
+            return 0
+        with ThreadPoolExecutor(1, thread_name_prefix="ratings-reader") as reader:
+            ahead = reader.submit(self._read, batches[0])
+            for n, strategy_ids in enumerate(batches):
+                evidence = ahead.result()
+                if n + 1 < len(batches):
+                    ahead = reader.submit(self._read, batches[n + 1])
+                with self.ctx.write("recompute ratings") as session:
+                    _recompute_chunk(session, session.connection(), strategy_ids, evidence)
         return len(ids)
+
+    def _read(self, ids: list[int]) -> _Evidence:
+        with self.ctx.db.engine.connect() as connection:
+            return _read_evidence(connection, ids)
 
 
 def _outcome_view(outcome: M.Outcome) -> OutcomeRatingView:
