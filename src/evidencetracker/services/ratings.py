@@ -10,7 +10,6 @@ import json
 import uuid
 from collections import namedtuple
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from itertools import groupby
 from operator import itemgetter
@@ -512,30 +511,16 @@ class RatingService:
     def recompute_all(self, batch: int = _CHUNK) -> int:
         """Recompute every strategy's ratings (after a rubric change); returns how many.
 
-        One transaction per ``batch`` strategies. While one batch is rated, a second thread
-        reads the next batch's evidence on a connection of its own: the queries run in SQLite
-        or PostgreSQL without holding Python's lock, so on two cores they overlap with the
-        rating. It sees only committed data, which is all there is to see here, since this
-        writes nothing but ratings.
+        One transaction per ``batch`` strategies. (Reading the next batch on a second thread
+        while rating the current one was tried: turning rows into Python objects holds
+        Python's lock, so nothing overlapped.)
         """
         with self.ctx.read() as session:
             ids = list(session.scalars(select(M.Strategy.id).order_by(M.Strategy.id)))
-        batches = [ids[start : start + batch] for start in range(0, len(ids), batch)]
-        if not batches:
-            return 0
-        with ThreadPoolExecutor(1, thread_name_prefix="ratings-reader") as reader:
-            ahead = reader.submit(self._read, batches[0])
-            for n, strategy_ids in enumerate(batches):
-                evidence = ahead.result()
-                if n + 1 < len(batches):
-                    ahead = reader.submit(self._read, batches[n + 1])
-                with self.ctx.write("recompute ratings") as session:
-                    _recompute_chunk(session, session.connection(), strategy_ids, evidence)
+        for start in range(0, len(ids), batch):
+            with self.ctx.write("recompute ratings") as session:
+                recompute_strategies(session, ids[start : start + batch])
         return len(ids)
-
-    def _read(self, ids: list[int]) -> _Evidence:
-        with self.ctx.db.engine.connect() as connection:
-            return _read_evidence(connection, ids)
 
 
 def _outcome_view(outcome: M.Outcome) -> OutcomeRatingView:
