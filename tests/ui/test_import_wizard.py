@@ -144,16 +144,16 @@ def test_cancel_during_import_leaves_the_database_unchanged(
     _mapped(qtbot, wizard)
     _dry_run(qtbot, wizard)
 
-    started, gate, real = threading.Event(), threading.Event(), crud.create
+    started, gate, real = threading.Event(), threading.Event(), crud.create_many
 
     def held(*args, **kw):  # noqa: ANN002, ANN003, ANN202
         row = real(*args, **kw)
         if not started.is_set():
             started.set()
-            gate.wait(10)  # the first record is written; now the person presses Cancel
+            gate.wait(10)  # the first records are written; now the person presses Cancel
         return row
 
-    monkeypatch.setattr(crud, "create", held)
+    monkeypatch.setattr(crud, "create_many", held)
     wizard.next()
     qtbot.waitUntil(started.is_set)
     wizard.import_page.cancel_button.click()
@@ -167,14 +167,14 @@ def test_cancel_during_import_leaves_the_database_unchanged(
 def test_closing_during_the_dry_run_waits_for_it_then_closes(
     qtbot, open_wizard, services, tmp_path, monkeypatch
 ):
-    started, gate, real = threading.Event(), threading.Event(), crud.create
+    started, gate, real = threading.Event(), threading.Event(), crud.create_many
 
     def held(*args, **kw):  # noqa: ANN002, ANN003, ANN202
         started.set()
         gate.wait(10)
         return real(*args, **kw)
 
-    monkeypatch.setattr(crud, "create", held)
+    monkeypatch.setattr(crud, "create_many", held)
     wizard = open_wizard(_write_csv(tmp_path / "programmes.csv", STRATEGIES))
     _mapped(qtbot, wizard)
     wizard.next()

@@ -7,15 +7,17 @@ conflict, the audit trail, trash for deletable aggregates, and tombstones for pu
 
 from __future__ import annotations
 
+import itertools
+import operator
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Table, bindparam, insert, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,8 +77,13 @@ def to_record(kind: Kind, row: Any) -> Any:
     )
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """A value as it is written in the audit trail and in bundles."""
+    if type(value) in _PLAIN:  # most values (and enum members are not exactly str)
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -137,6 +144,214 @@ def create(
         cleaned,
     )
     return row
+
+
+@dataclass(slots=True)
+class NewRecord:
+    """One record for ``create_many``.
+
+    ``values`` are the kind's fields, already cleaned through its schema (``clean``);
+    ``columns`` the other columns to set, foreign keys first of all; ``view`` is what
+    ``kind.title_of`` and ``kind.strategy_of`` read (the values and the parent records as
+    attributes, as on a model object), and it receives the new row's ``id``.
+    """
+
+    uid: uuid.UUID
+    values: Mapping[str, Any]
+    columns: Mapping[str, Any]
+    view: Any
+
+
+def create_many(
+    session: Session,
+    kind: Kind,
+    records: Sequence[NewRecord],
+    author: str,
+    now: datetime | None = None,
+) -> None:
+    """Insert many new records of one kind, each with its audit entry: ``create`` in bulk.
+
+    What ``create`` does one record (and one flush) at a time, done with a few Core
+    statements: the same columns (uid, version 1, created and updated ``now``), the same audit
+    entry per record, and the same note of the changed strategies for the rating hook. The
+    values must already be clean (importers validate every row before writing); this function
+    does not validate them again. Sets ``view.id`` of every record.
+    """
+    if not records:
+        return
+    now = now or utcnow()
+    stamps = {"created_at": now, "updated_at": now, "version": 1}
+    rows = [{**r.values, **r.columns, "uid": r.uid} for r in records]
+    ids = insert_rows(session, kind.model.__table__, rows, stamps)
+    entries = []
+    strategies = {}
+    for record in records:
+        view = record.view
+        view.id = ids[record.uid]
+        strategy = kind.strategy_of(view)
+        entries.append(
+            {
+                "entity_uid": record.uid,
+                "strategy_uid": strategy.uid if strategy is not None else None,
+                "summary": f"Created {kind.entity} '{kind.title_of(view)}'",
+                "changes": {
+                    k: v if type(v) in _PLAIN else jsonable(v) for k, v in record.values.items()
+                },
+            }
+        )
+        if strategy is not None:
+            strategies[strategy.id] = strategy
+    touch(session, kind.entity)
+    for strategy in strategies.values():
+        touch(session, kind.entity, strategy)
+    insert_audit(session, entries, author, "create", kind.entity, now)
+
+
+def insert_audit(
+    session: Session,
+    entries: Sequence[Mapping[str, Any]],
+    author: str,
+    action: str,
+    kind_name: str,
+    at: datetime,
+) -> None:
+    """Write audit entries of one action on one kind of record, as ``audit`` writes each.
+
+    Each entry holds ``entity_uid``, ``strategy_uid``, ``summary`` and ``changes`` (already
+    ``jsonable``); the other columns are the same for all.
+    """
+    same = {"at": at, "author": author, "action": action, "entity_type": kind_name}
+    insert_rows(session, AuditEntry.__table__, entries, same, ids=False)
+
+
+# Rows per INSERT statement: FTS5 indexes 100,000 findings about as fast with 200 rows per
+# statement as with 1,000, and compiling a statement of 1,000 rows takes 0.3 s.
+_ROWS_PER_INSERT = 200
+
+
+def insert_rows(
+    session: Session,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    same: Mapping[str, Any] | None = None,
+    *,
+    ids: bool = True,
+) -> dict[uuid.UUID, int]:
+    """Insert rows with Core, many rows per INSERT statement; returns uid -> id (``ids``).
+
+    Every row has the same keys; ``same`` holds the columns that have one value in all rows,
+    and columns left out get their model default as with any INSERT (a default computed per
+    row, such as ``uid``'s, must be given). Values are converted by the columns' types for
+    the database, as in any SQLAlchemy statement, and always sent as bound parameters.
+
+    This is SQLAlchemy's "insertmanyvalues" for plain rows, with each statement compiled
+    once per shape and values converted a column at a time (the constants once): 100,000
+    findings, full-text index included, took 1.4 s instead of 2.3 s with
+    ``session.execute(insert(table).returning(...), rows)``. Many rows per statement also
+    matter for SQLite's full-text triggers: FTS5 writes its pending terms at the end of each
+    statement, so one statement per row (a plain ``executemany``) made indexing ten times
+    slower.
+    """
+    if not rows:
+        return {}
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = tuple(rows[0])
+    same = dict(same or {})
+    for column in table.columns:  # what an INSERT of the model would add: its scalar defaults
+        if column.key in keys or column.key in same or column.default is None:
+            continue
+        if not column.default.is_scalar:
+            raise ValueError(f"insert_rows: give {table.name}.{column.key} (a computed default)")
+        same[column.key] = column.default.arg
+    returning = ids and dialect.insert_returning
+    per = max(
+        1, min(_ROWS_PER_INSERT, dialect.insertmanyvalues_max_parameters // (len(keys) + len(same)))
+    )
+    order = [c.key for c in table.columns if c.key in same or c.key in keys]
+    convert = {k: _bind_processor(table.c[k].type, dialect) for k in order}
+    fixed = {k: convert[k](v) if convert[k] else v for k, v in same.items()}
+    found: dict[uuid.UUID, int] = {}
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        sql, names = _many_row_insert(
+            table, tuple(order), tuple(same), len(chunk), returning, dialect
+        )
+        columns: dict[str, Iterable[Any]] = {}
+        for key in order:  # a column at a time: the per-value work is only the conversion
+            if key in fixed:
+                columns[key] = itertools.repeat(fixed[key], len(chunk))
+            elif convert[key] is not None:
+                columns[key] = list(map(convert[key], map(operator.itemgetter(key), chunk)))
+            else:
+                columns[key] = map(operator.itemgetter(key), chunk)
+        values = list(itertools.chain.from_iterable(zip(*columns.values(), strict=True)))
+        params = tuple(values) if names is None else dict(zip(names, values, strict=True))
+        result = connection.exec_driver_sql(sql, params)
+        if returning:  # uids come back as stored: matched with the ones sent, not parsed
+            stored = {u: i for u, i in result.all()}
+            sent = columns["uid"] if convert["uid"] else [r["uid"] for r in chunk]
+            found.update(zip((r["uid"] for r in chunk), map(stored.__getitem__, sent), strict=True))
+    if ids and not returning:
+        uids = [r["uid"] for r in rows]
+        for start in range(0, len(uids), 500):
+            chunk = uids[start : start + 500]
+            found.update(
+                connection.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk)))
+            )
+    return found
+
+
+def _bind_processor(type_: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """How SQLAlchemy converts a value of this type for this database (None: as it is)."""
+    return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
+_COMPILED: dict[tuple, tuple[str, list[str] | None]] = {}
+
+
+def _many_row_insert(
+    table: Table, order: tuple, constants: tuple, n: int, returning: bool, dialect: Any
+) -> tuple[str, list[str] | None]:
+    """An INSERT of ``n`` rows of the ``order`` columns, compiled for the dialect (cached).
+
+    Its parameters are taken row by row, each row's in ``order``. Returns the SQL and, for a
+    named paramstyle, the parameter names in that order (None for a positional one).
+    """
+    # Every engine has a dialect object of its own: the cache is keyed by what the SQL
+    # depends on, so that the next import (or database) finds the statements compiled.
+    version = getattr(dialect, "server_version_info", None)
+    key = (table, order, constants, n, returning, type(dialect), dialect.paramstyle, version)
+    if key not in _COMPILED:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        _COMPILED[key] = _compile_many_row_insert(table, order, constants, n, returning, dialect)
+    return _COMPILED[key]
+
+
+def _compile_many_row_insert(
+    table: Table, order: tuple, constants: tuple, n: int, returning: bool, dialect: Any
+) -> tuple[str, list[str] | None]:
+    shared = {
+        k: bindparam(f"c{c}", type_=table.c[k].type) for c, k in enumerate(order) if k in constants
+    }
+    rows = [
+        {
+            k: shared[k] if k in constants else bindparam(f"r{r}_{c}", type_=table.c[k].type)
+            for c, k in enumerate(order)
+        }
+        for r in range(n)
+    ]
+    names = [bind.key for row in rows for bind in row.values()]
+    stmt = insert(table).values(rows)
+    if returning:
+        stmt = stmt.returning(table.c.uid, table.c.id)
+    compiled = stmt.compile(dialect=dialect)
+    if not compiled.positional:
+        return compiled.string, names
+    if list(compiled.positiontup or ()) != names:  # each row's VALUES in the table's order
+        raise RuntimeError(f"unexpected parameter order in {compiled.string[:200]}")
+    return compiled.string, None
 
 
 def _conflicts(kind: Kind, row: Any, changes: Mapping[str, Any]) -> list[FieldConflict]:

@@ -239,9 +239,7 @@ class SearchService:
                 # Fewer live rows than wanted from a full pool: trashed rows crowded it out.
                 # Rank every match, as many as there are.
                 if len(rows) < limit and (not rows or rows[0].pooled == pool):
-                    rows = session.execute(
-                        self._fts5_ranked(target), {**params, "pool": -1}
-                    ).all()
+                    rows = session.execute(self._fts5_ranked(target), {**params, "pool": -1}).all()
                 if self._prune and rows and float(rows[0].score or 0.0) >= ceiling:
                     # This SQLite's bm25 is not the formula ``_ceilings`` knows: stop pruning.
                     self._prune = False

@@ -8,6 +8,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,31 @@ def drive(gen: Generator[Progress, None, Any]) -> Any:
             next(gen)
         except StopIteration as stop:
             return stop.value
+
+
+def _collector_paused(work: Generator[Progress, None, Any]) -> Generator[Progress, None, Any]:
+    """Run an import with Python's cyclic garbage collector paused while the import works.
+
+    A large import holds several hundred thousand objects until it ends (the file's rows, the
+    planned records and their values), and the collector scanned them again and again: a
+    quarter of the time of importing 100,000 WWC findings. The collector is paused only while
+    the import's own code runs, not while it waits at a yield (the consumer's code runs
+    with it as it was), and it is switched back on whatever happens.
+    """
+    try:
+        while True:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                step = next(work)
+            except StopIteration as stop:
+                return stop.value
+            finally:
+                if enabled:
+                    gc.enable()
+            yield step
+    finally:
+        work.close()
 
 
 def guess_converter(headers: list[str]) -> str:
@@ -157,7 +183,18 @@ class ImportService:
             ImportFileError: the file as a whole cannot be read (nothing written).
             ValidationError: the mapping leaves a required field without a column.
         """
-        path = Path(path)
+        work = self._run(Path(path), preset, converter, mapping, dry_run, cancel)
+        return (yield from _collector_paused(work))
+
+    def _run(
+        self,
+        path: Path,
+        preset: str | None,
+        converter: str | None,
+        mapping: dict[str, str] | None,
+        dry_run: bool,
+        cancel: Callable[[], bool] | None,
+    ) -> Generator[Progress, None, ImportReport]:
         yield Progress(0, 0, f"Reading {path.name}")
         sheet = read_table(path)
         proposal = self._proposal(sheet, preset, converter)
@@ -173,6 +210,7 @@ class ImportService:
             skipped=plan.skipped,
             warnings=list(plan.warnings),
         )
+        del sheet  # the rows' cells are in the plan now; let them go while writing
         return (yield from self._write(plan, report, cancel))
 
     def _write(

@@ -47,7 +47,10 @@ class Progress:
 
 @dataclass
 class Op:
-    """Create or update one record. ``links`` name other ops by ref (or hold ORM-free values)."""
+    """Create or update one record. ``links`` name other ops by ref (or hold ORM-free values).
+
+    ``values`` are clean (made by ``validated``): the bulk writer inserts them as they are.
+    """
 
     ref: str
     kind: Kind
@@ -116,6 +119,10 @@ class ImportReport:
         return " ".join(lines)
 
 
+class ImportCancelled(Exception):
+    """Raised inside the import transaction when the person pressed Cancel."""
+
+
 class RowRejected(Exception):
     def __init__(self, column: str, reason: str):
         super().__init__(reason)
@@ -124,18 +131,21 @@ class RowRejected(Exception):
 
 def validated(kind: Kind, values: dict[str, Any], columns: dict[str, str]) -> dict[str, Any]:
     """Clean values through the schema; a failure names the spreadsheet column, not the field."""
+    dates = _date_fields(kind)
     for name, value in values.items():
-        if isinstance(value, str) and _AMBIGUOUS_DATE.match(value) and _is_date(kind, name):
+        if name not in dates:
+            continue
+        if isinstance(value, str) and _AMBIGUOUS_DATE.match(value):
             raise RowRejected(
                 columns.get(name, name),
                 f"'{value}' is an ambiguous date (day and month order unknown); use YYYY-MM-DD",
             )
-        if isinstance(value, int | float) and not isinstance(value, bool) and _is_date(kind, name):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             raise RowRejected(
                 columns.get(name, name), f"{value} is a number, not a date; use YYYY-MM-DD"
             )
         day = value.date() if isinstance(value, datetime) else value
-        if isinstance(day, date) and _is_date(kind, name) and day < date(1900, 3, 1):
+        if isinstance(day, date) and day < date(1900, 3, 1):
             raise RowRejected(
                 columns.get(name, name),
                 "dates before 1900-03-01 are unreliable in spreadsheets (Excel's serial 60 "
@@ -148,5 +158,14 @@ def validated(kind: Kind, values: dict[str, Any], columns: dict[str, str]) -> di
         raise RowRejected(columns.get(first.field, first.field), str(exc)) from None
 
 
-def _is_date(kind: Kind, name: str) -> bool:
-    return any(f.name == name and f.kind == "date" for f in kind.fields)
+# id(fields) -> (fields, names of its date fields); the fields are kept so the id stays theirs.
+_DATE_FIELDS: dict[int, tuple[tuple, frozenset[str]]] = {}
+
+
+def _date_fields(kind: Kind) -> frozenset[str]:
+    """The names of the kind's date fields (asked for every row: cached by the fields' id)."""
+    found = _DATE_FIELDS.get(id(kind.fields))
+    if found is None:
+        names = frozenset(f.name for f in kind.fields if f.kind == "date")
+        found = _DATE_FIELDS[id(kind.fields)] = (kind.fields, names)
+    return found[1]

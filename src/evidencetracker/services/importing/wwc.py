@@ -12,7 +12,7 @@ from typing import Any
 
 from evidencetracker.domain import enums as E
 from evidencetracker.services import kinds as K
-from evidencetracker.services.importing.converters import Converter, blank
+from evidencetracker.services.importing.converters import Converter
 from evidencetracker.services.importing.mapping import ImportField
 from evidencetracker.services.importing.plan import Op, Plan, RowRejected, stable_uid, validated
 from evidencetracker.services.importing.reading import Row
@@ -89,45 +89,54 @@ class WWCConverter(Converter):
     def __init__(self) -> None:
         self.findings: dict[str, int] = {}
         self.study_sizes: dict[str, int] = {}
+        self.names = [f.name for f in self.fields]
 
-    def _text(self, row: Row, field: str) -> str:
-        value = self.get(row, field)
-        return "" if blank(value) else str(value).strip()
+    def _texts(self, row: Row) -> dict[str, str]:
+        """Every field's cell as stripped text ("" when blank or not mapped), read once."""
+        cells = row.cells
+        texts = dict.fromkeys(self.names, "")
+        texts.update(
+            (name, value.strip() if type(value) is str else str(value).strip())
+            for name, header in self.columns.items()
+            if (value := cells.get(header)) is not None
+        )
+        return texts
 
-    def _required(self, row: Row, field: str) -> str:
-        value = self._text(row, field)
+    def _required(self, texts: dict[str, str], field: str) -> str:
+        value = texts[field]
         if not value:
             raise RowRejected(self.column(field), "is empty")
         return value
 
     def convert_row(self, row: Row, pending: Plan, plan: Plan) -> None:
-        finding_id = self._required(row, "finding_id")
+        t = self._texts(row)
+        finding_id = self._required(t, "finding_id")
         if finding_id in self.findings:
             raise RowRejected(
                 self.column("finding_id"),
                 f"finding {finding_id} is already in row {self.findings[finding_id]}",
             )
-        intervention = self._required(row, "intervention_id")
-        study = self._required(row, "study_id")
-        domain = self._required(row, "domain")
-        effect_text = self._required(row, "effect_size")
+        intervention = self._required(t, "intervention_id")
+        study = self._required(t, "study_id")
+        domain = self._required(t, "domain")
+        effect_text = self._required(t, "effect_size")
         try:
             effect = float(effect_text)
         except ValueError:
             raise RowRejected(
                 self.column("effect_size"), f"'{effect_text}' is not a number"
             ) from None
-        significant_text = self._required(row, "significant").lower()
+        significant_text = self._required(t, "significant").lower()
         if significant_text not in ("true", "false"):
             raise RowRejected(self.column("significant"), f"'{significant_text}' is not True/False")
-        design_text = self._required(row, "design").lower()
+        design_text = self._required(t, "design").lower()
         if design_text not in DESIGNS:
             raise RowRejected(self.column("design"), f"'{design_text}' is not RCT, RDD or QED")
 
         strategy_ref = f"wwc:intervention:{intervention}"
         if strategy_ref not in pending.refs:
-            name = self._required(row, "intervention_name")
-            topic = self._text(row, "topic")
+            name = self._required(t, "intervention_name")
+            topic = t["topic"]
             values = validated(
                 K.STRATEGY,
                 {
@@ -144,9 +153,9 @@ class WWCConverter(Converter):
             pending.add(Op(strategy_ref, K.STRATEGY, values, row.number, stable_uid(strategy_ref)))
 
         source_ref = f"wwc:study:{study}"
-        size = self._sample_size(row)
+        size = self._sample_size(t)
         if source_ref not in pending.refs:
-            pending.add(self._source(row, study, design_text, size))
+            pending.add(self._source(row, t, study, design_text, size))
         elif size and size > self.study_sizes.get(study, 0):
             # The study's sample is the largest sample any of its findings reports.
             source = pending.refs[source_ref]
@@ -195,13 +204,13 @@ class WWCConverter(Converter):
             if effect < 0
             else E.FindingDirection.NULL
         )
-        notes = [self._text(row, "outcome_measure")]
-        if self._text(row, "p_value"):
-            notes.append(f"p = {self._text(row, 'p_value')}")
+        notes = [t["outcome_measure"]]
+        if t["p_value"]:
+            notes.append(f"p = {t['p_value']}")
         if size:
             notes.append(f"n = {size}")
-        if self._text(row, "period"):
-            notes.append(self._text(row, "period"))
+        if t["period"]:
+            notes.append(t["period"])
         notes.append(f"WWC finding {finding_id}")
         values = validated(
             K.FINDING,
@@ -227,8 +236,8 @@ class WWCConverter(Converter):
         )
         self.findings[finding_id] = row.number
 
-    def _sample_size(self, row: Row) -> int | None:
-        text = self._text(row, "sample_size")
+    def _sample_size(self, t: dict[str, str]) -> int | None:
+        text = t["sample_size"]
         if not text:
             return None
         try:
@@ -236,19 +245,21 @@ class WWCConverter(Converter):
         except ValueError:
             raise RowRejected(self.column("sample_size"), f"'{text}' is not a number") from None
 
-    def _source(self, row: Row, study: str, design_text: str, size: int | None) -> Op:
-        citation = repair_mojibake(self._required(row, "citation"))
-        publication = repair_mojibake(self._text(row, "publication"))
+    def _source(
+        self, row: Row, t: dict[str, str], study: str, design_text: str, size: int | None
+    ) -> Op:
+        citation = repair_mojibake(self._required(t, "citation"))
+        publication = repair_mojibake(t["publication"])
         authors, title = split_citation(citation, publication)
         design = DESIGNS[design_text]
-        reservations = self._text(row, "study_rating").lower() == WITH_RESERVATIONS
+        reservations = t["study_rating"].lower() == WITH_RESERVATIONS
         values: dict[str, Any] = {
             "source_type": E.SourceType.EVALUATION_REPORT,
             "title": title,
             "authors": authors,
-            "year": _year(self._text(row, "publication_date")),
+            "year": _year(t["publication_date"]),
             "publisher": publication,
-            "url": self._text(row, "study_url") or None,
+            "url": t["study_url"] or None,
             "design": design,
             # A trial meets WWC standards only with reservations for attrition; a QED or RDD
             # for want of shown baseline equivalence (data README: one execution concern).
@@ -256,7 +267,7 @@ class WWCConverter(Converter):
             "concern_baseline": reservations and design is not E.StudyDesign.RCT,
             "sample_size": size,
             "sample_group": f"WWC study {study}",
-            "notes": f"{citation}\nWWC study {study}: {self._text(row, 'study_rating')}",
+            "notes": f"{citation}\nWWC study {study}: {t['study_rating']}",
         }
         ref = f"wwc:study:{study}"
         cleaned = validated(K.EVIDENCE_SOURCE, values, {"title": self.column("citation")})
