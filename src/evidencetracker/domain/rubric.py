@@ -328,7 +328,7 @@ def _level(counted: list[StudyInput], indicator_moved: bool) -> tuple[RatingLeve
         return RatingLevel.EMERGING, "emerging_indicator", sentence
 
     n = len(counted)
-    listed = "; ".join(f"{describe_study(_record(s))}, {s.verdict.value}" for s in counted)
+    listed = "; ".join(f"{_describe(s)}, {s.verdict.value}" for s in counted)
     sentence = (
         f"the evidence is mixed or weak and no stronger rule holds; {_number(n)} "
         f"{_plural(n, 'study', 'studies')} counted ({listed})"
@@ -404,7 +404,7 @@ def _harm_clause(counted: list[StudyInput]) -> str:
     adverse = [s for s in counted if s.verdict is _ADV]
     if not adverse:
         return "no study found harm"
-    listed = "; ".join(describe_study(_record(s)) for s in adverse)
+    listed = "; ".join(_describe(s) for s in adverse)
     noun = _plural(len(adverse), "study", "studies")
     return f"{_number(len(adverse))} {noun} with score below 3 found harm ({listed})"
 
@@ -414,16 +414,17 @@ def _phrase(studies: list[StudyInput], min_score: int, more: bool = False) -> st
     if len(studies) == 1:
         s = studies[0]
         noun = "study" if s.design is None else _DESIGN_NOUNS[s.design]
-        return f"one{' more' if more else ''} {noun} ({describe_study(_record(s))})"
-    listed = "; ".join(describe_study(_record(s)) for s in studies)
+        return f"one{' more' if more else ''} {noun} ({_describe(s)})"
+    listed = "; ".join(_describe(s) for s in studies)
     scores = {s.score for s in studies}
     bound = f"score {scores.pop()}" if len(scores) == 1 else f"score >= {min_score}"
     extra = " more" if more else ""
     return f"{_number(len(studies))}{extra} studies with {bound} ({listed})"
 
 
-def _record(s: StudyInput) -> CountedStudy:
-    return CountedStudy(s.uid, s.label, s.score, s.verdict, s.design)
+def _describe(s: StudyInput) -> str:
+    """What ``describe_study`` says of the study once counted, without making its record."""
+    return f"{s.label}, score {s.score}"
 
 
 def _labels(studies: list[StudyInput]) -> str:

@@ -250,6 +250,11 @@ _MEASUREMENTS_SQL = (
 _INDICATORS_SQL = f"SELECT i.id, i.outcome_id, i.baseline_value, i.direction {_INDICATORS_OF}"
 
 
+_OUTCOMES_SQL = (
+    'SELECT id, strategy_id, "primary", deleted_at IS NOT NULL FROM outcomes '
+    "WHERE strategy_id IN ({ids})"
+)
+_OutcomeRow = namedtuple("_OutcomeRow", "id strategy_id primary trashed")
 # The stored columns that make a rating; ``computed_at`` says when they were last written.
 _STORED = ("rubric_version", "level", "certainty", "rule", "trace", "studies")
 
@@ -259,9 +264,7 @@ def _recompute_chunk(
 ) -> None:
     """Recompute these strategies; ``evidence``: their rows, when already read (recompute_all)."""
     Out, Ovr = M.Outcome, M.RatingOverride
-    outcomes = connection.execute(
-        select(Out.id, Out.strategy_id, Out.primary, Out.deleted_at).where(Out.strategy_id.in_(ids))
-    ).all()
+    outcomes = [_OutcomeRow(*row) for row in _driver_rows(connection, _OUTCOMES_SQL, ids)]
     if evidence is None:
         evidence = _read_evidence(connection, ids)
     studies = _study_inputs_by_outcome(evidence)
@@ -319,7 +322,7 @@ def _recompute_chunk(
                 updates.append({"b_outcome_id": outcome.id, **values})
         else:
             inserts.append({"outcome_id": outcome.id, **values})
-        if outcome.deleted_at is not None:
+        if outcome.trashed:
             continue
         override = overrides.get(outcome.id)
         effective = (
@@ -327,7 +330,7 @@ def _recompute_chunk(
             if override
             else result
         )
-        per_strategy[outcome.strategy_id].append((outcome.primary, effective))
+        per_strategy[outcome.strategy_id].append((bool(outcome.primary), effective))
     if updates:
         session.execute(
             update(table).where(table.c.outcome_id == bindparam("b_outcome_id")), updates
