@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -44,12 +45,9 @@ def services(db_path: Path) -> Iterator[Services]:
     svc.close()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database on the server named by EVIDENCETRACKER_TEST_PG_URL."""
-    base = os.environ.get(PG_URL_VAR)
-    if not base:
-        pytest.skip(f"{PG_URL_VAR} is not set: no PostgreSQL server to test against")
+@contextlib.contextmanager
+def fresh_pg_database(base: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ``base``; dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -63,6 +61,16 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the server named by EVIDENCETRACKER_TEST_PG_URL."""
+    base = os.environ.get(PG_URL_VAR)
+    if not base:
+        pytest.skip(f"{PG_URL_VAR} is not set: no PostgreSQL server to test against")
+    with fresh_pg_database(base) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -30,7 +30,7 @@ from evidencetracker.services import importing as importing_module
 from evidencetracker.services.container import Services
 from evidencetracker.services.importing import ImportService, Progress, drive
 from evidencetracker.services.importing.writer import CHUNK
-from tests.conftest import PG_URL_VAR, shared_data
+from tests.conftest import PG_URL_VAR, fresh_pg_database, shared_data
 from tests.io.per_record_writer import apply_plan_per_record
 
 WWC = "wwc_findings_wp_meta_v2.csv"
@@ -42,24 +42,6 @@ LEFT_OUT = {"alembic_version", "sync_replica"}
 # -- two empty databases ---------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _pg_database() -> Iterator[str]:
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    base = os.environ[PG_URL_VAR]
-    name = f"et_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Services, Services]]:
     """Two empty databases of one backend: (bulk, per record)."""
@@ -69,7 +51,8 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Servi
         else:
             if not os.environ.get(PG_URL_VAR):
                 pytest.skip(f"{PG_URL_VAR} is not set: no PostgreSQL server to test against")
-            targets = [stack.enter_context(_pg_database()) for _ in range(2)]
+            base = os.environ[PG_URL_VAR]
+            targets = [stack.enter_context(fresh_pg_database(base)) for _ in range(2)]
         opened = [Services.open(t, author="Importer") for t in targets]
         for svc in opened:
             stack.callback(svc.close)
