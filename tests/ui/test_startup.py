@@ -27,6 +27,16 @@ def _with_backup(path: Path, titles: list[str]) -> None:
     svc.close()
 
 
+def _encrypted(path: Path, key: str) -> Path:
+    """An encrypted database holding one strategy, "Hidden"."""
+    svc = Services.open(path, author="Tester", key=key)
+    svc.strategies.create(
+        {"title": "Hidden", "partnership_type": "other", "focus": ["partnership"]}
+    )
+    svc.close()
+    return path
+
+
 def _start(qtbot, target: Path, monkeypatch) -> tuple[MainWindow, list[int]]:
     """What ``application.run`` does before its event loop: show the window, then open."""
     exits: list[int] = []
@@ -133,12 +143,7 @@ def test_an_encrypted_database_asks_for_its_passphrase(qtbot, tmp_path, monkeypa
     pytest.importorskip("sqlcipher3", reason="SQLCipher (the 'encryption' extra) is not installed")
     from evidencetracker.ui import dialogs
 
-    db = tmp_path / "secret.sqlite"
-    svc = Services.open(db, author="Tester", key="correct horse")
-    svc.strategies.create(
-        {"title": "Hidden", "partnership_type": "other", "focus": ["partnership"]}
-    )
-    svc.close()
+    db = _encrypted(tmp_path / "secret.sqlite", "correct horse")
     replies = iter(["wrong", "correct horse"])
     asked = []
 
@@ -162,12 +167,7 @@ def test_file_open_asks_the_passphrase_of_an_encrypted_database(
     from evidencetracker.ui import dialogs
     from tests.ui.conftest import idle
 
-    db = tmp_path / "secret.sqlite"
-    svc = Services.open(db, author="Tester", key="s3cret")
-    svc.strategies.create(
-        {"title": "Hidden", "partnership_type": "other", "focus": ["partnership"]}
-    )
-    svc.close()
+    db = _encrypted(tmp_path / "secret.sqlite", "s3cret")
     asked = []
     monkeypatch.setattr(
         dialogs, "ask_passphrase", lambda parent, name: asked.append(name) or "s3cret"
