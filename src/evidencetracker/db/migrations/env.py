@@ -6,14 +6,9 @@ from alembic import context
 
 from evidencetracker.db import models  # noqa: F401 - registers the tables on the metadata
 from evidencetracker.db.base import Base
+from evidencetracker.db.schema_filters import include_name
 
 config = context.config
-
-
-def include_name(name, type_, parent_names):  # noqa: ANN001 - alembic hook signature
-    # Full-text index tables are managed by their own DDL, not by autogenerate.
-    # FTS5 also creates shadow tables (<name>_fts_data, _idx, _config, _docsize).
-    return not (type_ == "table" and name is not None and "_fts" in name)
 
 
 def run_migrations_online() -> None:
